@@ -1,0 +1,118 @@
+package io.flotilla.sim.inprocess;
+
+import io.flotilla.engine.api.Federation;
+import io.flotilla.engine.api.ParticipantInfo;
+import io.flotilla.engine.api.ParticipantLink;
+import io.flotilla.engine.api.Provenance;
+import io.flotilla.engine.api.TrainingTask;
+import io.flotilla.engine.api.Update;
+import io.flotilla.sim.data.Dataset;
+import io.flotilla.sim.device.DeviceProfile;
+import io.flotilla.sim.learn.Model;
+import io.flotilla.sim.learn.TrainConfig;
+import io.flotilla.sim.learn.TrainResult;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One simulated participant in the same process as the coordinator: it trains its local shard when
+ * instructed, on a shared worker pool, and answers through the {@link Federation} facade exactly as a
+ * remote participant's session would. Every random choice (dropout, straggling, batch order) is drawn
+ * from a seed derived from (run seed, round, participant index), so results do not depend on thread
+ * timing. Thread-safe.
+ */
+public final class SimulatedParticipant implements ParticipantLink {
+  private static final Logger log = LoggerFactory.getLogger(SimulatedParticipant.class);
+
+  private final String id;
+  private final int index;
+  private final Dataset data;
+  private final Model model;
+  private final DeviceProfile device;
+  private final float l2;
+  private final long seed;
+  private final Federation federation;
+  private final Executor workers;
+  private final LongFunction<Set<String>> stragglersOfRound;
+
+  SimulatedParticipant(String id, int index, Dataset data, Model model, DeviceProfile device, float l2, long seed,
+      Federation federation, Executor workers, LongFunction<Set<String>> stragglersOfRound) {
+    this.id = id;
+    this.index = index;
+    this.data = data;
+    this.model = model;
+    this.device = device;
+    this.l2 = l2;
+    this.seed = seed;
+    this.federation = federation;
+    this.workers = workers;
+    this.stragglersOfRound = stragglersOfRound;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Dataset data() {
+    return data;
+  }
+
+  public DeviceProfile device() {
+    return device;
+  }
+
+  ParticipantInfo info() {
+    return new ParticipantInfo(id, device.deviceClass(), data.size(), data.labelHistogram());
+  }
+
+  @Override
+  public void instruct(TrainingTask task) {
+    workers.execute(() -> {
+      try {
+        work(task);
+      } catch (RuntimeException e) {
+        log.warn("participant {} failed in round {}", id, task.roundId(), e);
+        federation.reportFailure(id, task.roundId(), "local training failed: " + e.getMessage());
+      }
+    });
+  }
+
+  private void work(TrainingTask task) {
+    long round = task.roundId();
+    SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, round, index, 1));
+    if (device.dropout() > 0 && rnd.nextDouble() < device.dropout()) {
+      federation.reportFailure(id, round, "dropped out (device " + device.deviceClass() + ")");
+      return;
+    }
+    int requested = task.localEpochs();
+    int epochs = requested;
+    if (stragglersOfRound.apply(round).contains(id)) {
+      if (requested <= 1) {
+        federation.reportFailure(id, round, "straggler: could not finish one epoch before the deadline");
+        return;
+      }
+      epochs = 1 + rnd.nextInt(requested - 1); // 1..E-1, as FedProx's randint(1, E)
+    }
+    float[] start = task.model().copyParameters();
+    double mu = task.configValue("mu", 0.0);
+    TrainConfig cfg = new TrainConfig(epochs, task.batchSize(), task.learningRate(), l2, (float) mu,
+        mu > 0 ? start : null);
+    long t0 = System.nanoTime();
+    TrainResult res = model.train(start, data, cfg, Seeds.derive(seed, round, index, 2));
+    long realMs = (System.nanoTime() - t0) / 1_000_000;
+    float[] local = res.params();
+    float[] delta = new float[local.length];
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] = local[i] - start[i];
+    }
+    long simulatedMs = Math.round(realMs / device.speed());
+    Provenance prov = new Provenance(device.deviceClass(), simulatedMs, data.size(), data.labelHistogram());
+    federation.submitUpdate(new Update(id, round, task.baseVersion(), task.nonce(), delta, data.size(),
+        res.epochsCompleted(), requested, Map.of("train_loss", res.meanLoss()), prov));
+  }
+}

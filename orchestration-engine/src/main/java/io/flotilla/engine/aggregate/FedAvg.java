@@ -2,26 +2,62 @@ package io.flotilla.engine.aggregate;
 
 import io.flotilla.engine.api.Update;
 import io.flotilla.engine.model.ModelState;
-import io.flotilla.engine.spi.AggregationStrategy;
-import io.flotilla.engine.spi.RoundAggregator;
-import java.util.Map;
-import java.util.Optional;
+import java.util.Locale;
 
 /**
  * Federated Averaging (McMahan et al., "Communication-Efficient Learning of Deep Networks from
  * Decentralized Data", AISTATS 2017, Algorithm 1): {@code w ← w + Σ_k (n_k / n) Δ_k}, weights {@code n_k}
- * the participants' sample counts, or 1 each when unweighted. Streams: keeps one double-precision running
- * sum, so memory is O(model) however many updates arrive. Stragglers' partial work is dropped, as in the
- * FedProx paper's FedAvg baseline. Stateless across rounds; thread-confined per round.
+ * the participants' sample counts, 1 each when unweighted, or a trust or data-quality score. Streams (two
+ * model-sized arrays per round, see {@link MeanAccumulator}). Stragglers' partial work is dropped, as in
+ * the FedProx paper's FedAvg baseline. Stateless across rounds; thread-confined per round.
  */
-public final class FedAvg implements AggregationStrategy {
-  /** How each update is weighted. */
-  public enum Weighting { SAMPLES, UNIFORM }
+public final class FedAvg extends MeanFamilyStrategy {
+  /** How each update is weighted in the mean family. */
+  public enum Weighting {
+    /** {@code n_k}, the sample count (McMahan et al. 2017). */
+    SAMPLES,
+    /** 1 each. */
+    UNIFORM,
+    /** The sender's trust score in [0, 1] (falls when its updates look suspicious). */
+    TRUST,
+    /** The {@code data_quality} metric the participant reports with its update (1 when absent). */
+    QUALITY;
 
-  private final Weighting weighting;
+    /** Name as written in {@code weighting=...}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public double weight(Update u, double trust) {
+      return switch (this) {
+        case SAMPLES -> u.sampleCount();
+        case UNIFORM -> 1.0;
+        case TRUST -> Math.max(0, Math.min(1, trust));
+        case QUALITY -> {
+          Double q = u.metrics().get("data_quality");
+          yield q == null || !Double.isFinite(q) ? 1.0 : Math.max(0, q);
+        }
+      };
+    }
+
+    /** Parses a {@code weighting} parameter value, naming the strategy in the error. */
+    public static Weighting parse(String owner, String text) {
+      for (Weighting w : values()) {
+        if (w.label().equals(text)) {
+          return w;
+        }
+      }
+      throw new IllegalArgumentException("'" + owner + "' parameter 'weighting' must be samples, uniform, trust "
+          + "or quality, got '" + text + "'");
+    }
+  }
 
   public FedAvg(Weighting weighting) {
-    this.weighting = weighting;
+    this(weighting, 1);
+  }
+
+  public FedAvg(Weighting weighting, int foldBatch) {
+    super(weighting, foldBatch);
   }
 
   @Override
@@ -30,73 +66,10 @@ public final class FedAvg implements AggregationStrategy {
   }
 
   @Override
-  public Map<String, String> parameters() {
-    return Map.of("weighting", weighting.name().toLowerCase());
-  }
-
-  @Override
-  public RoundAggregator begin(ModelState global) {
-    return new Mean(global, weighting);
-  }
-
-  /** The streaming weighted mean shared by the mean family. */
-  static final class Mean implements RoundAggregator {
-    private final ModelState global;
-    private final Weighting weighting;
-    private final double[] sum;
-    private double totalWeight;
-    private int count;
-
-    Mean(ModelState global, Weighting weighting) {
-      this.global = global;
-      this.weighting = weighting;
-      this.sum = new double[global.size()];
+  public float[] serverStep(ModelState global, float[] delta) {
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] = global.get(i) + delta[i];
     }
-
-    @Override
-    public void accept(Update u) {
-      float[] d = u.delta();
-      if (d.length != sum.length) {
-        throw new IllegalArgumentException("update from " + u.participantId() + " has " + d.length
-            + " parameters, model has " + sum.length);
-      }
-      double w = weighting == Weighting.SAMPLES ? u.sampleCount() : 1.0;
-      for (int i = 0; i < d.length; i++) {
-        sum[i] += w * d[i];
-      }
-      totalWeight += w;
-      count++;
-    }
-
-    @Override
-    public int count() {
-      return count;
-    }
-
-    /** Mean delta, or null when nothing carried weight. */
-    double[] meanDelta() {
-      if (count == 0 || totalWeight <= 0) {
-        return null;
-      }
-      double[] m = new double[sum.length];
-      double inv = 1.0 / totalWeight;
-      for (int i = 0; i < m.length; i++) {
-        m[i] = sum[i] * inv;
-      }
-      return m;
-    }
-
-    @Override
-    public Optional<float[]> aggregate() {
-      if (count == 0 || totalWeight <= 0) {
-        return Optional.empty();
-      }
-      float[] out = global.copyParameters();
-      double inv = 1.0 / totalWeight;
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) (out[i] + sum[i] * inv);
-      }
-      return Optional.of(out);
-    }
+    return delta;
   }
 }

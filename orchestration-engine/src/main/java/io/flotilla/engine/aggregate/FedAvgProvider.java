@@ -6,31 +6,27 @@ import io.flotilla.engine.spi.ExtensionParams;
 import io.flotilla.engine.spi.ParamSpec;
 import java.util.List;
 
-/** Provides {@link FedAvg} as {@code fedavg[:weighting=samples|uniform]}. */
+/** Provides {@code fedavg}: Federated Averaging (McMahan et al. 2017): weighted mean of the updates. Stateless and thread-safe. */
 public final class FedAvgProvider implements AggregationStrategyProvider {
+  private static final String NAME = "fedavg";
+
   @Override
   public String name() {
-    return "fedavg";
+    return NAME;
   }
 
   @Override
   public String description() {
-    return "Federated Averaging (McMahan et al. 2017): mean of updates weighted by sample count";
+    return "Federated Averaging (McMahan et al. 2017): weighted mean of the updates";
   }
 
   @Override
   public List<ParamSpec> parameters() {
-    return List.of(ParamSpec.ofString("weighting", "samples", "samples (weight n_k) or uniform (weight 1)"));
+    return StrategyParams.mean();
   }
 
   @Override
-  public AggregationStrategy create(ExtensionParams params) {
-    String w = params.getString("weighting");
-    return switch (w) {
-      case "samples" -> new FedAvg(FedAvg.Weighting.SAMPLES);
-      case "uniform" -> new FedAvg(FedAvg.Weighting.UNIFORM);
-      default -> throw new IllegalArgumentException(
-          "'fedavg' parameter 'weighting' must be samples or uniform, got '" + w + "'");
-    };
+  public AggregationStrategy create(ExtensionParams p) {
+    return new FedAvg(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p));
   }
 }

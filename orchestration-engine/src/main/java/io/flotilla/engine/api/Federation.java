@@ -31,8 +31,54 @@ public interface Federation extends AutoCloseable {
   /** Delivers a participant's update; the outcome arrives as an UpdateAccepted/UpdateRejected event. */
   void submitUpdate(Update update);
 
+  /**
+   * Delivers a participant's update and answers with the coordinator's verdict, completed on the
+   * coordinator thread when the update is accepted or rejected (the same decision as the
+   * UpdateAccepted/UpdateRejected event). The future fails with
+   * {@link java.util.concurrent.RejectedExecutionException} when the command queue is full or the
+   * federation is closed. This default correlates events by participant and round; the coordinator
+   * overrides it with an exact implementation.
+   */
+  default CompletableFuture<UpdateOutcome> submit(Update update) {
+    CompletableFuture<UpdateOutcome> f = new CompletableFuture<>();
+    Subscription[] sub = new Subscription[1];
+    sub[0] = subscribe(e -> {
+      if (e instanceof FederationEvent.UpdateAccepted a && a.participantId().equals(update.participantId())
+          && a.roundId() == update.roundId()) {
+        f.complete(UpdateOutcome.accepted(a.participantId(), a.roundId()));
+      } else if (e instanceof FederationEvent.UpdateRejected r
+          && r.participantId().equals(update.participantId()) && r.roundId() == update.roundId()) {
+        f.complete(UpdateOutcome.rejected(r.participantId(), r.roundId(), r.reason(), r.detail()));
+      }
+    });
+    f.whenComplete((o, err) -> sub[0].close());
+    try {
+      submitUpdate(update);
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
   /** A participant reports that it cannot deliver for the round (dropped, crashed, out of time). */
   void reportFailure(String participantId, long roundId, String reason);
+
+  /**
+   * A participant's heartbeat: its battery, load and memory, which availability- and energy-aware
+   * selection uses. Unknown participants are ignored.
+   */
+  void reportHealth(String participantId, Health health);
+
+  /**
+   * Rolls the global model back to {@code toVersion} (an operator action, audited with {@code reason}): a
+   * new version holding that version's parameters and strategy state becomes current, between rounds (a
+   * round in progress finishes first). Completes with the new version number, or fails naming why
+   * (no store, unknown or purged version, corrupt blob); nothing changes on failure.
+   */
+  default CompletableFuture<Long> rollback(long toVersion, String reason) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this federation keeps no model history (no store)"));
+  }
 
   /** Subscribes to events; the listener runs on the coordinator thread and must not block. */
   Subscription subscribe(Consumer<FederationEvent> listener);

@@ -49,6 +49,15 @@ public sealed interface FederationEvent {
       long seq, Instant time, long roundId, String participantId, RejectReason reason, String detail)
       implements FederationEvent {}
 
+  /**
+   * A participant was suspended: it is no longer selected (repeat offender under the trust policy).
+   *
+   * @param strikes updates rejected as suspicious so far
+   * @param trust its trust score now
+   */
+  record ParticipantSuspended(long seq, Instant time, String participantId, int strikes, double trust, String reason)
+      implements FederationEvent {}
+
   /** A selected participant did not deliver (dropped out, failed, timed out). */
   record ParticipantFailed(long seq, Instant time, long roundId, String participantId, String reason)
       implements FederationEvent {}
@@ -68,4 +77,19 @@ public sealed interface FederationEvent {
 
   /** A round ended without a new model. */
   record RoundAborted(long seq, Instant time, long roundId, String reason) implements FederationEvent {}
+
+  /**
+   * An operator rolled the global model back: {@code newVersion} holds the parameters of {@code toVersion}
+   * and is now current (versions are never rewritten, so a rollback makes a new one).
+   */
+  record ModelRolledBack(
+      long seq,
+      Instant time,
+      long fromVersion,
+      long toVersion,
+      long newVersion,
+      String modelSha256,
+      String actor,
+      String reason)
+      implements FederationEvent {}
 }

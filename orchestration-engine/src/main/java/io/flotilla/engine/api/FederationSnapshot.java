@@ -22,7 +22,13 @@ public record FederationSnapshot(
     participants = List.copyOf(participants);
   }
 
-  /** One participant as the coordinator sees it. */
+  /**
+   * One participant as the coordinator sees it.
+   *
+   * @param trust trust score in [0, 1], lowered by updates rejected as suspicious
+   * @param strikes updates rejected as suspicious so far
+   */
   public record ParticipantSnapshot(
-      String id, String deviceClass, String state, long roundsSelected, long updatesAccepted, long failures) {}
+      String id, String deviceClass, String state, long roundsSelected, long updatesAccepted, long failures,
+      double trust, int strikes) {}
 }

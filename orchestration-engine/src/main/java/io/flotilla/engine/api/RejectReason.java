@@ -12,5 +12,14 @@ public enum RejectReason {
   NON_FINITE,
   INVALID_SAMPLE_COUNT,
   PARTIAL_WORK_DROPPED,
-  LATE
+  LATE,
+  /** The update's norm is an outlier against recent accepted norms (scaling attack, free rider). */
+  SUSPICIOUS_NORM,
+  /** The update points away from the federation's recent direction (sign flipping). */
+  SUSPICIOUS_DIRECTION;
+
+  /** True for the reasons that count against a participant's trust score. */
+  public boolean isSuspicious() {
+    return this == SUSPICIOUS_NORM || this == SUSPICIOUS_DIRECTION || this == NON_FINITE;
+  }
 }

@@ -5,16 +5,21 @@ import io.flotilla.engine.api.FederationConfig;
 import io.flotilla.engine.api.FederationEvent;
 import io.flotilla.engine.api.FederationSnapshot;
 import io.flotilla.engine.api.FederationState;
+import io.flotilla.engine.api.Health;
 import io.flotilla.engine.api.ParticipantInfo;
 import io.flotilla.engine.api.ParticipantLink;
 import io.flotilla.engine.api.RejectReason;
 import io.flotilla.engine.api.RoundPhase;
+import io.flotilla.engine.api.Safeguards;
 import io.flotilla.engine.api.Subscription;
 import io.flotilla.engine.api.TrainingTask;
 import io.flotilla.engine.api.Update;
+import io.flotilla.engine.api.UpdateOutcome;
 import io.flotilla.engine.model.ModelState;
 import io.flotilla.engine.participant.ParticipantRecord;
 import io.flotilla.engine.participant.ParticipantState;
+import io.flotilla.engine.privacy.PrivateMeanStrategy;
+import io.flotilla.engine.privacy.RdpAccountant;
 import io.flotilla.engine.round.OrderedFold;
 import io.flotilla.engine.round.Round;
 import io.flotilla.engine.round.Round.Outcome;
@@ -23,10 +28,21 @@ import io.flotilla.engine.spi.ModelEvaluator;
 import io.flotilla.engine.spi.RoundAggregator;
 import io.flotilla.engine.spi.SelectionPolicy;
 import io.flotilla.engine.spi.SelectionPolicy.Candidate;
+import io.flotilla.engine.spi.UpdateValidator.Rejection;
+import io.flotilla.engine.spi.UpdateValidator.UpdateFeatures;
+import io.flotilla.engine.store.FederationStore;
+import io.flotilla.engine.store.ParticipantRow;
+import io.flotilla.engine.store.Resumption;
+import io.flotilla.engine.store.RolledBack;
+import io.flotilla.engine.store.RoundCommit;
+import io.flotilla.engine.validate.ReferenceDirection;
+import io.flotilla.engine.validate.Screening;
+import io.flotilla.engine.validate.UpdateFeaturesCalculator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +52,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +63,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +74,13 @@ import org.slf4j.LoggerFactory;
  * comes back as commands: updates are folded into the round's aggregator on a dedicated serial "fold"
  * thread, in cohort order (see {@link OrderedFold}), so results do not depend on arrival order; model
  * evaluation runs on a worker. Events are published on the coordinator thread.
+ *
+ * <p>Screening (ADR 0009): an update that passes the basic checks is RECEIVED and waits in the
+ * {@link OrderedFold} until every earlier cohort member is resolved; it is then judged by the
+ * {@link Safeguards}' validators against statistics of previously accepted updates, on this thread, and
+ * either accepted (and handed to the fold thread) or rejected as suspicious (trust falls; repeat offenders
+ * are suspended). Verdicts therefore follow cohort order, not arrival timing. The features the validators
+ * use (norm, cosine to the last aggregate step) are computed on the submitting thread.
  *
  * <p>Thread-safety: every public method may be called from any thread and never blocks on the loop.
  */
@@ -68,6 +93,9 @@ public final class CoordinatorLoop implements Federation {
   private final AggregationStrategy strategy;
   private final SelectionPolicy selection;
   private final ModelEvaluator evaluator;
+  private final Safeguards safeguards;
+  private final Screening screening;
+  private final RdpAccountant accountant;
   private final SecureRandom nonces = new SecureRandom();
 
   private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
@@ -80,17 +108,32 @@ public final class CoordinatorLoop implements Federation {
 
   // --- state owned by the loop thread ---
   private final Map<String, ParticipantRecord> participants = new TreeMap<>();
+  private final Map<String, ArrayDeque<CompletableFuture<UpdateOutcome>>> outcomeWaiters = new HashMap<>();
   private FederationState stateField = FederationState.CREATED;
   private Round round;
   private RoundAggregator aggregator;
-  private OrderedFold<Update> fold;
+  private OrderedFold<Received> fold;
+  private AtomicReference<RuntimeException> foldError;
+  private double roundSamplingRate;
+  private ReferenceDirection pendingReference;
+  private boolean bootstrapRound;
+  private final List<Received> held = new ArrayList<>();
   private long lastRoundId;
   private long committedRounds;
   private int consecutiveAborts;
   private long seq;
   private boolean nextRoundScheduled;
+  // durability (see RoundPersistence): a store call in flight holds back rounds, stops and closes
+  private final RoundPersistence persistence;
+  private final ArrayDeque<PendingRollback> pendingRollbacks = new ArrayDeque<>();
+  private Map<String, float[]> committedStrategyState = Map.of();
+  private boolean storing;
+  private String stopAfterStore;
+  private boolean closeAfterStore;
 
   private volatile ModelState global;
+  /** Direction of the last committed step; read by submitting threads to compute cosines. */
+  private volatile ReferenceDirection reference;
   private volatile FederationState publishedState = FederationState.CREATED;
   private volatile boolean closed;
 
@@ -101,9 +144,53 @@ public final class CoordinatorLoop implements Federation {
       SelectionPolicy selection,
       ModelEvaluator evaluator,
       Clock clock) {
+    this(config, initialModel, strategy, selection, evaluator, clock, null, null);
+  }
+
+  /**
+   * A coordinator that persists every round in {@code store} and starts from {@code from} (what
+   * {@link FederationStore#open} returned: the current version, round ids, participants, strategy state).
+   */
+  public CoordinatorLoop(
+      FederationConfig config,
+      ModelState initialModel,
+      AggregationStrategy strategy,
+      SelectionPolicy selection,
+      ModelEvaluator evaluator,
+      Clock clock,
+      FederationStore store,
+      Resumption from) {
+    this(config, initialModel, strategy, selection, evaluator, clock, store, from, Safeguards.defaults());
+  }
+
+  /**
+   * A coordinator with explicit safeguards (update validators, trust policy, central differential privacy);
+   * {@code store} and {@code from} may be null.
+   *
+   * @throws IllegalArgumentException when the strategy cannot work with the configuration (too few
+   *     updates per round for it, or central DP around a strategy that is not a mean)
+   */
+  public CoordinatorLoop(
+      FederationConfig config,
+      ModelState initialModel,
+      AggregationStrategy strategy,
+      SelectionPolicy selection,
+      ModelEvaluator evaluator,
+      Clock clock,
+      FederationStore store,
+      Resumption from,
+      Safeguards safeguards) {
+    if (config.perRound() < strategy.minimumUpdates()) {
+      throw new IllegalArgumentException("strategy '" + strategy.name() + "' " + strategy.parameters()
+          + " needs at least " + strategy.minimumUpdates() + " updates per round, but only " + config.perRound()
+          + " participants are selected per round");
+    }
     this.config = config;
     this.global = initialModel;
-    this.strategy = strategy;
+    this.safeguards = safeguards;
+    this.strategy = safeguards.privacy() == null ? strategy : PrivateMeanStrategy.wrap(strategy, safeguards.privacy());
+    this.screening = new Screening(safeguards.validators(), safeguards.normWindow());
+    this.accountant = safeguards.privacy() == null ? null : new RdpAccountant();
     this.selection = selection;
     this.evaluator = evaluator == null ? ModelEvaluator.NONE : evaluator;
     this.clock = clock;
@@ -111,8 +198,43 @@ public final class CoordinatorLoop implements Federation {
     this.foldExecutor = Executors.newSingleThreadExecutor(daemon("flotilla-fold-" + n));
     this.evalExecutor = Executors.newSingleThreadExecutor(daemon("flotilla-eval-" + n));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("flotilla-timer-" + n));
+    this.persistence = new RoundPersistence(store, n, daemon("flotilla-store-" + n));
+    if (from != null) {
+      resumeFrom(from);
+    }
     this.loopThread = daemon("flotilla-coordinator-" + n).newThread(this::runLoop);
     this.loopThread.start();
+  }
+
+  /** Puts back what the store remembered; runs before the loop thread starts. */
+  private void resumeFrom(Resumption from) {
+    lastRoundId = from.lastRoundId();
+    committedRounds = from.committedRounds();
+    for (ParticipantRow p : from.participants()) {
+      ParticipantInfo info = new ParticipantInfo(p.id(), p.deviceClass(), p.sampleCount(), p.labelHistogram());
+      ParticipantRecord r = ParticipantRecord.restored(info, ParticipantState.valueOf(p.state()),
+          p.roundsSelected(), p.updatesAccepted(), p.failures());
+      r.restoreTrust(p.trust(), p.strikes());
+      participants.put(p.id(), r);
+    }
+    if (screening.active()) {
+      // judge the next updates against the same history an uninterrupted coordinator would have
+      screening.restoreHistory(from.screeningState());
+      ModelState parent = from.parentModel();
+      if (parent != null) {
+        reference = ReferenceDirection.of(from.model().version(), from.model().copyParameters(), parent);
+      }
+    }
+    committedStrategyState = from.strategyState();
+    if (!committedStrategyState.isEmpty()) {
+      try {
+        strategy.restore(committedStrategyState);
+      } catch (RuntimeException e) {
+        log.warn("stored state {} does not fit strategy '{}'; it starts fresh", committedStrategyState.keySet(),
+            strategy.name(), e);
+        committedStrategyState = Map.of();
+      }
+    }
   }
 
   private static ThreadFactory daemon(String name) {
@@ -163,6 +285,21 @@ public final class CoordinatorLoop implements Federation {
 
   @Override
   public void submitUpdate(Update update) {
+    enqueueUpdate(update, null);
+  }
+
+  @Override
+  public CompletableFuture<UpdateOutcome> submit(Update update) {
+    CompletableFuture<UpdateOutcome> f = new CompletableFuture<>();
+    try {
+      enqueueUpdate(update, f);
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private void enqueueUpdate(Update update, CompletableFuture<UpdateOutcome> outcome) {
     // O(model) checks happen here, on the caller's thread, so the loop stays responsive.
     ModelState g = global;
     RejectReason early = null;
@@ -179,12 +316,58 @@ public final class CoordinatorLoop implements Federation {
     }
     RejectReason fEarly = early;
     String fDetail = detail;
-    enqueue(() -> onUpdate(update, fEarly, fDetail));
+    UpdateFeatures features = early == null && screening.active()
+        ? UpdateFeaturesCalculator.of(update, reference) : null;
+    enqueue(() -> {
+      if (outcome != null) {
+        outcomeWaiters.computeIfAbsent(outcomeKey(update.participantId(), update.roundId()),
+            k -> new ArrayDeque<>()).add(outcome);
+      }
+      onUpdate(update, fEarly, fDetail, features);
+    });
+  }
+
+  private static String outcomeKey(String participantId, long roundId) {
+    return roundId + "/" + participantId;
+  }
+
+  /** Completes the oldest outcome future waiting for this participant's update in this round. */
+  private void completeOutcome(FederationEvent e) {
+    UpdateOutcome o;
+    if (e instanceof FederationEvent.UpdateAccepted a) {
+      o = UpdateOutcome.accepted(a.participantId(), a.roundId());
+    } else if (e instanceof FederationEvent.UpdateRejected r) {
+      o = UpdateOutcome.rejected(r.participantId(), r.roundId(), r.reason(), r.detail());
+    } else {
+      return;
+    }
+    String key = outcomeKey(o.participantId(), o.roundId());
+    ArrayDeque<CompletableFuture<UpdateOutcome>> waiting = outcomeWaiters.get(key);
+    if (waiting != null) {
+      CompletableFuture<UpdateOutcome> f = waiting.poll();
+      if (waiting.isEmpty()) {
+        outcomeWaiters.remove(key);
+      }
+      if (f != null) {
+        f.complete(o);
+      }
+    }
   }
 
   @Override
   public void reportFailure(String participantId, long roundId, String reason) {
     enqueue(() -> onFailure(participantId, roundId, reason));
+  }
+
+  @Override
+  public void reportHealth(String participantId, Health health) {
+    java.util.Objects.requireNonNull(health, "health");
+    enqueue(() -> {
+      ParticipantRecord p = participants.get(participantId);
+      if (p != null) {
+        p.health(health);
+      }
+    });
   }
 
   @Override
@@ -229,7 +412,11 @@ public final class CoordinatorLoop implements Federation {
         if (!stateField.isTerminal()) {
           onStop("federation closed");
         }
-        closed = true;
+        if (storing) {
+          closeAfterStore = true; // a commit is being written: let it land, then close
+        } else {
+          closed = true;
+        }
       });
       loopThread.join(5_000);
     } catch (InterruptedException e) {
@@ -239,6 +426,7 @@ public final class CoordinatorLoop implements Federation {
     } finally {
       closed = true;
       loopThread.interrupt();
+      persistence.close();
       foldExecutor.shutdownNow();
       evalExecutor.shutdownNow();
       timers.shutdownNow();
@@ -284,6 +472,7 @@ public final class CoordinatorLoop implements Federation {
   }
 
   private void emit(FederationEvent e) {
+    completeOutcome(e);
     for (Consumer<FederationEvent> l : listeners) {
       try {
         l.accept(e);
@@ -309,6 +498,7 @@ public final class CoordinatorLoop implements Federation {
     stateField = to;
     publishedState = to;
     emit(new FederationEvent.StateChanged(nextSeq(), now(), from, to, reason));
+    persistence.stateChanged(from.name(), to.name(), reason, now());
     if (to.isTerminal()) {
       terminated.countDown();
     }
@@ -340,6 +530,10 @@ public final class CoordinatorLoop implements Federation {
     if (stateField.isTerminal()) {
       return;
     }
+    if (storing) {
+      stopAfterStore = reason; // the round's commit decides what is current; stop right after it
+      return;
+    }
     if (round != null && !round.phase().isTerminal()) {
       abortRound(reason, false);
     }
@@ -367,6 +561,7 @@ public final class CoordinatorLoop implements Federation {
     } else {
       r.rebind(info, link);
     }
+    persistence.joined(r, now());
     emit(new FederationEvent.ParticipantJoined(nextSeq(), now(), info.id(), info.deviceClass(), info.sampleCount()));
     if (stateField == FederationState.RUNNING && (round == null || round.phase().isTerminal())) {
       maybeStartRound();
@@ -378,6 +573,9 @@ public final class CoordinatorLoop implements Federation {
   }
 
   private void maybeStartRound() {
+    if (storing || stopAfterStore != null || drainRollback()) {
+      return; // the store call's completion calls us again
+    }
     if (stateField != FederationState.RUNNING || roundActive() || nextRoundScheduled) {
       return;
     }
@@ -387,13 +585,30 @@ public final class CoordinatorLoop implements Federation {
     }
     List<Candidate> candidates = new ArrayList<>();
     for (ParticipantRecord p : participants.values()) {
-      if (p.state().isSelectable()) {
+      if (p.state().isSelectable() && p.connected()) {
         candidates.add(p.candidate());
       }
     }
     if (candidates.size() < config.minUpdates()) {
+      long barred = participants.values().stream().filter(p -> p.state() == ParticipantState.SUSPENDED
+          || p.state() == ParticipantState.REVOKED).count();
+      if (barred > 0 && barred == participants.size()) {
+        fail("no participant can be selected: all " + barred + " are suspended or revoked");
+        return;
+      }
       log.debug("waiting for participants: {} available, quorum {}", candidates.size(), config.minUpdates());
       return; // a join will call us again
+    }
+    if (accountant != null && Double.isFinite(safeguards.privacy().budget())) {
+      var dp = safeguards.privacy();
+      double q = (double) Math.min(config.perRound(), candidates.size()) / candidates.size();
+      double next = accountant.epsilonAfter(q, dp.noiseMultiplier(), dp.delta());
+      if (next > dp.budget()) {
+        setState(FederationState.FINISHED, String.format(java.util.Locale.ROOT,
+            "privacy budget spent: another round would reach epsilon %.3f > budget %.3f (delta %.1e) after %d "
+                + "rounds", next, dp.budget(), dp.delta(), committedRounds));
+        return;
+      }
     }
     startRound(candidates);
   }
@@ -413,9 +628,19 @@ public final class CoordinatorLoop implements Federation {
       nonceById.put(pid, nonces.nextLong());
     }
     r.setCohort(chosen, nonceById);
+    roundSamplingRate = (double) chosen.size() / candidates.size();
     aggregator = strategy.begin(base);
-    RoundAggregator agg = aggregator;
-    fold = new OrderedFold<>(chosen.size(), u -> foldExecutor.execute(() -> agg.accept(u)));
+    foldError = new AtomicReference<>();
+    pendingReference = null;
+    bootstrapRound = screening.needsBootstrap();
+    held.clear();
+    fold = new OrderedFold<>(chosen.size(), rcv -> {
+      if (bootstrapRound) {
+        held.add(rcv); // judged together once every member has answered (see Screening)
+      } else {
+        screen(r, rcv);
+      }
+    });
     emit(new FederationEvent.RoundStarted(nextSeq(), now(), id, base.version(), chosen, r.deadline()));
     phase(r, RoundPhase.BROADCAST);
     Map<String, Double> instructions = strategy.trainingConfig();
@@ -448,7 +673,7 @@ public final class CoordinatorLoop implements Federation {
     }
     for (String pid : chosen) {
       ParticipantRecord p = participants.get(pid);
-      if (p == null || !p.state().isSelectable()) {
+      if (p == null || !p.state().isSelectable() || !p.connected()) {
         throw new IllegalStateException("selection policy '" + selection.name() + "' chose unavailable " + pid);
       }
     }
@@ -473,10 +698,14 @@ public final class CoordinatorLoop implements Federation {
 
   private void reject(Update u, RejectReason reason, String detail) {
     log.info("rejected update from {} for round {}: {} ({})", u.participantId(), u.roundId(), reason, detail);
+    persistence.updateReceived(u, false, reason, detail, now());
     emit(new FederationEvent.UpdateRejected(nextSeq(), now(), u.roundId(), u.participantId(), reason, detail));
   }
 
-  private void onUpdate(Update u, RejectReason early, String earlyDetail) {
+  /** An update that passed the basic checks, waiting to be screened in cohort order. */
+  private record Received(Update update, UpdateFeatures features) {}
+
+  private void onUpdate(Update u, RejectReason early, String earlyDetail, UpdateFeatures features) {
     String pid = u.participantId();
     ParticipantRecord p = participants.get(pid);
     if (p == null) {
@@ -520,22 +749,88 @@ public final class CoordinatorLoop implements Federation {
           + u.requestedEpochs() + " epochs; strategy '" + strategy.name() + "' drops partial work");
       return;
     }
-    r.resolve(pid, Outcome.ACCEPTED);
-    p.accepted();
-    fold.offer(r.indexOf(pid), u);
-    emit(new FederationEvent.UpdateAccepted(nextSeq(), now(), r.id(), pid, u.sampleCount(), u.isPartial(),
-        u.provenance().trainingMillis(), u.metrics()));
-    if (r.allResolved()) {
+    r.resolve(pid, Outcome.RECEIVED);
+    fold.offer(r.indexOf(pid), new Received(u, features));
+    screenHeld(r);
+    if (r.phase() == RoundPhase.COLLECTING && r.allResolved()) {
       closeCollection();
     }
   }
 
+  /** In a bootstrap round, judges the held updates together once no member is still expected. */
+  private void screenHeld(Round r) {
+    if (!bootstrapRound || held.isEmpty() || r.count(Outcome.PENDING) > 0) {
+      return;
+    }
+    List<Received> batch = new ArrayList<>(held);
+    held.clear();
+    screening.bootstrap(batch.stream().map(Received::features).toList());
+    try {
+      for (Received rcv : batch) {
+        screen(r, rcv);
+      }
+    } finally {
+      screening.endBootstrap();
+    }
+  }
+
+  /** Judges a received update once every earlier cohort member is resolved (coordinator thread). */
+  private void screen(Round r, Received rcv) {
+    Update u = rcv.update();
+    String pid = u.participantId();
+    ParticipantRecord p = participants.get(pid);
+    Optional<Rejection> verdict = screening.check(rcv.features());
+    if (rcv.features() != null && log.isDebugEnabled()) {
+      log.debug("screened {} in round {}: norm {} cosine {} -> {}", pid, r.id(), rcv.features().norm(),
+          rcv.features().cosineToReference(), verdict.map(v -> v.reason().name()).orElse("accepted"));
+    }
+    if (verdict.isPresent()) {
+      r.resolve(pid, Outcome.REJECTED);
+      reject(u, verdict.get().reason(), verdict.get().detail());
+      penalise(p, verdict.get().reason(), verdict.get().detail());
+      return;
+    }
+    r.resolve(pid, Outcome.ACCEPTED);
+    p.accepted(u.metrics().getOrDefault("train_loss", Double.NaN), safeguards.trust());
+    screening.accepted(rcv.features());
+    persistence.updateReceived(u, true, null, null, now());
+    RoundAggregator agg = aggregator;
+    AtomicReference<RuntimeException> error = foldError;
+    double trust = p.trust();
+    foldExecutor.execute(() -> {
+      try {
+        agg.accept(u, trust);
+      } catch (RuntimeException e) {
+        error.compareAndSet(null, e);
+      }
+    });
+    emit(new FederationEvent.UpdateAccepted(nextSeq(), now(), r.id(), pid, u.sampleCount(), u.isPartial(),
+        u.provenance().trainingMillis(), u.metrics()));
+  }
+
+  /** A suspicious update lowers its sender's trust; repeat offenders are suspended. */
+  private void penalise(ParticipantRecord p, RejectReason reason, String detail) {
+    if (!p.suspicious(safeguards.trust()) || p.state() == ParticipantState.SUSPENDED
+        || !p.state().next().contains(ParticipantState.SUSPENDED)) {
+      return;
+    }
+    p.moveTo(ParticipantState.SUSPENDED);
+    String why = p.strikes() + " updates rejected as suspicious (last: " + reason + ", " + detail + ")";
+    log.warn("suspended participant {}: {}", p.id(), why);
+    emit(new FederationEvent.ParticipantSuspended(nextSeq(), now(), p.id(), p.strikes(), p.trust(), why));
+  }
+
   private void resolveRejected(Round r, ParticipantRecord p, Update u, RejectReason reason, String detail) {
     r.resolve(p.id(), Outcome.REJECTED);
-    p.failed();
-    fold.skip(r.indexOf(p.id()));
     reject(u, reason, detail);
-    if (r.allResolved()) {
+    if (reason.isSuspicious()) {
+      penalise(p, reason, detail);
+    } else {
+      p.failed();
+    }
+    fold.skip(r.indexOf(p.id()));
+    screenHeld(r);
+    if (r.phase() == RoundPhase.COLLECTING && r.allResolved()) {
       closeCollection();
     }
   }
@@ -561,6 +856,7 @@ public final class CoordinatorLoop implements Federation {
     }
     fold.skip(r.indexOf(pid));
     emit(new FederationEvent.ParticipantFailed(nextSeq(), now(), r.id(), pid, reason));
+    screenHeld(r);
   }
 
   private void onDeadline(long roundId) {
@@ -581,29 +877,53 @@ public final class CoordinatorLoop implements Federation {
 
   private void closeCollection() {
     Round r = round;
+    fold.drain(); // screens whatever still waited behind a member that never answered
+    screenHeld(r);
+    if (r.phase() != RoundPhase.COLLECTING) {
+      return;
+    }
     if (!r.quorumMet()) {
       abortRound("quorum not met: " + r.count(Outcome.ACCEPTED) + " accepted update(s), " + r.quorum()
           + " required", true);
       return;
     }
-    fold.drain();
     phase(r, RoundPhase.AGGREGATING);
     RoundAggregator agg = aggregator;
+    AtomicReference<RuntimeException> error = foldError;
+    ModelState base = global;
+    boolean wantReference = screening.active();
     long id = r.id();
-    CompletableFuture.supplyAsync(agg::aggregate, foldExecutor)
-        .whenComplete((res, err) -> safeEnqueue(() -> onAggregated(id, res, err)));
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        if (error.get() != null) {
+          throw error.get();
+        }
+        Optional<float[]> res = agg.aggregate();
+        ReferenceDirection ref = wantReference && res.isPresent()
+            ? ReferenceDirection.of(base.version() + 1, res.get(), base) : null;
+        return new Aggregated(res, ref);
+      } finally {
+        agg.close();
+      }
+    }, foldExecutor).whenComplete((res, err) -> safeEnqueue(() -> onAggregated(id, res, err)));
   }
 
-  private void onAggregated(long roundId, Optional<float[]> result, Throwable err) {
+  /** The fold thread's answer: the new parameters (if any) and the step's direction for screening. */
+  private record Aggregated(Optional<float[]> params, ReferenceDirection reference) {}
+
+  private void onAggregated(long roundId, Aggregated aggregated, Throwable err) {
     Round r = round;
     if (r == null || r.id() != roundId || r.phase() != RoundPhase.AGGREGATING) {
       return;
     }
     if (err != null) {
-      log.warn("aggregation failed in round {}", roundId, err);
-      abortRound("aggregation failed: " + err.getMessage(), true);
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      log.warn("aggregation failed in round {}", roundId, cause);
+      abortRound("aggregation failed: " + cause.getMessage(), true);
       return;
     }
+    Optional<float[]> result = aggregated.params();
+    pendingReference = aggregated.reference();
     ModelState base = global;
     ModelState candidate = result.map(p -> ModelState.adopt(base.layout(), p, base.version() + 1)).orElse(base);
     if (!candidate.isFinite()) {
@@ -624,19 +944,155 @@ public final class CoordinatorLoop implements Federation {
       log.warn("evaluation failed in round {}", roundId, err);
       metrics = Map.of();
     }
+    Map<String, Double> measured = metrics == null ? Map.of() : Map.copyOf(metrics);
+    if (accountant != null) {
+      // accounted when the noised model exists, before it can be committed: a round that then fails to
+      // commit is over-counted, never under-counted
+      var dp = safeguards.privacy();
+      accountant.compose(roundSamplingRate, dp.noiseMultiplier(), 1);
+      Map<String, Double> withDp = new java.util.LinkedHashMap<>(measured);
+      withDp.put("dp_epsilon", accountant.epsilon(dp.delta()));
+      withDp.put("dp_delta", dp.delta());
+      measured = Map.copyOf(withDp);
+    }
+    Map<String, Double> m = measured;
+    Map<String, float[]> stateAfter = strategy.state(); // aggregation is done: the fold thread is idle
+    if (!persistence.enabled()) {
+      commit(r, candidate, m, stateAfter);
+      return;
+    }
+    // The commit is durable before it is announced: blob + one transaction on the store thread, then back here.
+    storing = true;
+    RoundCommit rc = new RoundCommit(persistence.record(r, participants, now()), candidate, m, stateAfter,
+        screening.active() ? screening.history() : Map.of());
+    persistence.commit(rc).whenComplete((v, e) -> safeEnqueue(() -> onStored(roundId, candidate, m, stateAfter, e)));
+  }
+
+  private void onStored(long roundId, ModelState candidate, Map<String, Double> metrics,
+      Map<String, float[]> stateAfter, Throwable err) {
+    storing = false;
+    Round r = round;
+    if (r == null || r.id() != roundId || r.phase() != RoundPhase.EVALUATING) {
+      log.warn("round {} finished storing after it left EVALUATING; the store decides what is current", roundId);
+    } else if (err != null) {
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      log.warn("round {} could not be stored", roundId, cause);
+      abortRound("store failed: " + cause.getMessage() + "; version " + global.version() + " stays current", true);
+    } else {
+      commit(r, candidate, metrics, stateAfter);
+    }
+    afterStore();
+  }
+
+  /** A store call finished: carry out a stop or close that waited for it, else go on with the schedule. */
+  private void afterStore() {
+    if (stopAfterStore != null) {
+      String reason = stopAfterStore;
+      stopAfterStore = null;
+      onStop(reason);
+    }
+    if (closeAfterStore) {
+      closed = true;
+      return;
+    }
+    maybeStartRound();
+  }
+
+  private void commit(Round r, ModelState candidate, Map<String, Double> metrics, Map<String, float[]> stateAfter) {
     phase(r, RoundPhase.COMMITTED);
     global = candidate;
+    if (pendingReference != null && pendingReference.version() == candidate.version()) {
+      reference = pendingReference;
+    }
+    pendingReference = null;
     committedRounds++;
     consecutiveAborts = 0;
+    committedStrategyState = stateAfter;
     long ms = Duration.between(r.startedAt(), now()).toMillis();
-    emit(new FederationEvent.RoundCommitted(nextSeq(), now(), roundId, candidate.version(), candidate.sha256(),
-        r.count(Outcome.ACCEPTED), r.cohort().size(), metrics == null ? Map.of() : Map.copyOf(metrics), ms));
+    emit(new FederationEvent.RoundCommitted(nextSeq(), now(), r.id(), candidate.version(), candidate.sha256(),
+        r.count(Outcome.ACCEPTED), r.cohort().size(), metrics, ms));
     scheduleNextRound(config.roundInterval());
+  }
+
+  // ------------------------------------------------------------------ rollback (operator action)
+
+  private record PendingRollback(long toVersion, String reason, CompletableFuture<Long> done) {}
+
+  @Override
+  public CompletableFuture<Long> rollback(long toVersion, String reason) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    try {
+      enqueue(() -> onRollback(new PendingRollback(toVersion, reason, f)));
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private void onRollback(PendingRollback p) {
+    if (!persistence.enabled()) {
+      p.done().completeExceptionally(new UnsupportedOperationException(
+          "federation '" + config.name() + "' keeps no model history (it has no store)"));
+      return;
+    }
+    if (p.reason() == null || p.reason().isBlank()) {
+      p.done().completeExceptionally(new IllegalArgumentException("a rollback needs a reason"));
+      return;
+    }
+    pendingRollbacks.add(p);
+    if (!drainRollback()) {
+      log.info("rollback to version {} waits for round {} to finish", p.toVersion(), round == null ? 0 : round.id());
+    }
+  }
+
+  /** Starts the oldest pending rollback when no round or store call is in flight; true if it started one. */
+  private boolean drainRollback() {
+    if (pendingRollbacks.isEmpty() || storing || roundActive()) {
+      return false;
+    }
+    PendingRollback p = pendingRollbacks.poll();
+    storing = true;
+    persistence.rollback(p.toVersion(), "operator", p.reason(), now())
+        .whenComplete((rb, e) -> safeEnqueue(() -> onRolledBack(p, rb, e)));
+    return true;
+  }
+
+  private void onRolledBack(PendingRollback p, RolledBack rb, Throwable err) {
+    storing = false;
+    if (err != null) {
+      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      log.warn("rollback to version {} failed: {}", p.toVersion(), cause.getMessage());
+      p.done().completeExceptionally(cause);
+    } else {
+      global = rb.model();
+      committedStrategyState = rb.strategyState();
+      try {
+        strategy.restore(rb.strategyState());
+      } catch (RuntimeException e) {
+        log.warn("strategy '{}' cannot take the state of version {}; it starts fresh", strategy.name(),
+            p.toVersion(), e);
+      }
+      emit(new FederationEvent.ModelRolledBack(nextSeq(), now(), rb.fromVersion(), rb.toVersion(),
+          rb.model().version(), rb.model().sha256(), "operator", p.reason()));
+      p.done().complete(rb.model().version());
+    }
+    afterStore();
   }
 
   private void abortRound(String reason, boolean continueAfter) {
     Round r = round;
     RoundPhase from = r.abort(reason);
+    RoundAggregator agg = aggregator;
+    if (agg != null && (from == RoundPhase.COLLECTING || from == RoundPhase.BROADCAST)) {
+      foldExecutor.execute(agg::close); // after the pending folds: frees buffers and spill files
+    }
+    pendingReference = null;
+    held.clear();
+    restoreCommittedStrategyState();
+    if (continueAfter && persistence.enabled()) {
+      // rounds cut short by a stop are not recorded: after a restart they run again under the same id
+      persistence.aborted(persistence.record(r, participants, now()), reason);
+    }
     emit(new FederationEvent.RoundPhaseChanged(nextSeq(), now(), r.id(), from, RoundPhase.ABORTED));
     for (String pid : r.cohort()) {
       ParticipantRecord p = participants.get(pid);
@@ -657,6 +1113,25 @@ public final class CoordinatorLoop implements Federation {
     Duration backoff = config.roundInterval().compareTo(Duration.ofMillis(200)) > 0
         ? config.roundInterval() : Duration.ofMillis(200);
     scheduleNextRound(backoff);
+  }
+
+  /**
+   * An aborted round leaves no trace in the strategy either: its state goes back to the last committed
+   * one. Queued on the serial fold thread, behind any accept or aggregate of the aborted round still running.
+   */
+  private void restoreCommittedStrategyState() {
+    Map<String, float[]> s = committedStrategyState;
+    try {
+      foldExecutor.execute(() -> {
+        try {
+          strategy.restore(s);
+        } catch (RuntimeException e) {
+          log.warn("strategy '{}' could not restore its committed state", strategy.name(), e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("fold thread gone; strategy state not restored");
+    }
   }
 
   private void scheduleNextRound(Duration after) {

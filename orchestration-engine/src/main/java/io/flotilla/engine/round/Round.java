@@ -15,8 +15,11 @@ import java.util.Objects;
  * throw. Confined to the coordinator thread.
  */
 public final class Round {
-  /** What became of one selected participant. */
-  public enum Outcome { PENDING, ACCEPTED, REJECTED, FAILED, TIMED_OUT }
+  /**
+   * What became of one selected participant. {@code RECEIVED}: its update arrived and passed the basic
+   * checks, and waits to be screened in cohort order; it then becomes ACCEPTED or REJECTED.
+   */
+  public enum Outcome { PENDING, RECEIVED, ACCEPTED, REJECTED, FAILED, TIMED_OUT }
 
   private final long id;
   private final long baseVersion;
@@ -108,11 +111,18 @@ public final class Round {
     return outcomes.get(participantId);
   }
 
-  /** Records a member's outcome; only a PENDING member can be resolved, and only once. */
+  /**
+   * Records a member's outcome: a PENDING member can be resolved once (or marked RECEIVED), a RECEIVED one
+   * only to ACCEPTED or REJECTED.
+   */
   public void resolve(String participantId, Outcome outcome) {
     Outcome cur = outcomes.get(participantId);
     if (cur == null) {
       throw new IllegalArgumentException(participantId + " is not in round " + id);
+    }
+    if (cur == Outcome.RECEIVED && (outcome == Outcome.ACCEPTED || outcome == Outcome.REJECTED)) {
+      outcomes.put(participantId, outcome);
+      return;
     }
     if (cur != Outcome.PENDING) {
       throw new IllegalStateException(participantId + " already resolved as " + cur + " in round " + id);
@@ -134,7 +144,7 @@ public final class Round {
   }
 
   public boolean allResolved() {
-    return count(Outcome.PENDING) == 0;
+    return count(Outcome.PENDING) == 0 && count(Outcome.RECEIVED) == 0;
   }
 
   public boolean quorumMet() {

@@ -25,6 +25,10 @@ public record ParamSpec(String name, Type type, String defaultValue, String desc
     return new ParamSpec(name, Type.INT, Integer.toString(def), description);
   }
 
+  public static ParamSpec ofBoolean(String name, boolean def, String description) {
+    return new ParamSpec(name, Type.BOOLEAN, Boolean.toString(def), description);
+  }
+
   public static ParamSpec ofString(String name, String def, String description) {
     return new ParamSpec(name, Type.STRING, def, description);
   }

@@ -10,6 +10,8 @@ import io.flotilla.engine.model.ParameterLayout;
 import io.flotilla.engine.model.TensorSpec;
 import io.flotilla.engine.spi.AggregationStrategy;
 import io.flotilla.engine.spi.SelectionPolicy;
+import io.flotilla.engine.store.FederationStore;
+import io.flotilla.sim.adversary.Adversary;
 import io.flotilla.sim.data.Dataset;
 import io.flotilla.sim.data.FashionMnist;
 import io.flotilla.sim.data.FederatedData;
@@ -49,7 +51,7 @@ public final class InProcessSimulation implements AutoCloseable {
   private final String dataDescription;
   private final Model model;
 
-  private InProcessSimulation(SimulationConfig config, Extensions extensions, Clock clock) {
+  private InProcessSimulation(SimulationConfig config, Extensions extensions, Clock clock, FederationStore store) {
     this.config = config;
     AggregationStrategy strategy = extensions.strategy(config.strategy());
     SelectionPolicy selection = extensions.selection(config.selection());
@@ -79,6 +81,8 @@ public final class InProcessSimulation implements AutoCloseable {
         .selection(selection)
         .evaluator(new CentralEvaluator(model, pooledTrain, data.test()))
         .clock(clock)
+        .safeguards(SimulationSafeguards.of(config, extensions))
+        .store(store)
         .build();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
@@ -90,11 +94,13 @@ public final class InProcessSimulation implements AutoCloseable {
     federation.subscribe(this::onEvent);
     DeviceMix mix = config.deviceMix();
     List<Dataset> shards = data.participantTrain();
+    Map<Integer, Adversary> attackers = config.adversaryPlan().assign(shards.size(), config.seed());
     int width = Integer.toString(shards.size() - 1).length();
     for (int i = 0; i < shards.size(); i++) {
       String id = String.format("p%0" + width + "d", i);
       participants.add(new SimulatedParticipant(id, i, shards.get(i), model, mix.assign(i, config.seed()),
-          config.l2(), config.seed(), federation, workers, r -> stragglers.getOrDefault(r, Set.of())));
+          config.l2(), config.seed(), federation, workers, r -> stragglers.getOrDefault(r, Set.of()),
+          attackers.get(i)));
     }
   }
 
@@ -105,14 +111,32 @@ public final class InProcessSimulation implements AutoCloseable {
    *     message); {@link io.flotilla.sim.data.DatasetNotFoundException} for a missing data set
    */
   public static InProcessSimulation create(SimulationConfig config) {
-    return create(config, Extensions.load(), Clock.systemUTC());
+    return create(config, Extensions.load(config.plugins()), Clock.systemUTC());
   }
 
   public static InProcessSimulation create(SimulationConfig config, Extensions extensions, Clock clock) {
-    InProcessSimulation sim = new InProcessSimulation(config, extensions, clock);
+    return create(config, extensions, clock, null);
+  }
+
+  /** As {@link #create(SimulationConfig)}, persisted in (and resumed from) {@code store}. */
+  public static InProcessSimulation create(SimulationConfig config, FederationStore store) {
+    return create(config, Extensions.load(config.plugins()), Clock.systemUTC(), store);
+  }
+
+  /**
+   * Builds a simulation whose federation ("simulation") is persisted in {@code store} and, when the store
+   * already holds it, resumes from its last committed round: the same flags and seed then finish with the
+   * model an uninterrupted run would have. The caller closes the store after the simulation.
+   *
+   * @throws io.flotilla.engine.store.StoreException when the store holds an incompatible federation
+   */
+  public static InProcessSimulation create(SimulationConfig config, Extensions extensions, Clock clock,
+      FederationStore store) {
+    InProcessSimulation sim = new InProcessSimulation(config, extensions, clock, store);
     try {
       for (SimulatedParticipant p : sim.participants) {
         sim.federation.join(p.info(), p).get(30, TimeUnit.SECONDS);
+        sim.federation.reportHealth(p.id(), p.health(1));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -168,6 +192,12 @@ public final class InProcessSimulation implements AutoCloseable {
   }
 
   private void onEvent(FederationEvent e) {
+    if (e instanceof FederationEvent.RoundCommitted || e instanceof FederationEvent.RoundAborted) {
+      long next = (e instanceof FederationEvent.RoundCommitted c ? c.roundId() : ((FederationEvent.RoundAborted) e).roundId()) + 1;
+      for (SimulatedParticipant p : participants) { // heartbeats before the next round
+        federation.reportHealth(p.id(), p.health(next));
+      }
+    }
     if (e instanceof FederationEvent.RoundStarted rs && config.stragglers() > 0) {
       List<String> cohort = new ArrayList<>(rs.selected());
       int k = (int) Math.round(config.stragglers() * cohort.size());

@@ -1,16 +1,20 @@
 package io.flotilla.sim.inprocess;
 
 import io.flotilla.engine.api.Federation;
+import io.flotilla.engine.api.Health;
 import io.flotilla.engine.api.ParticipantInfo;
 import io.flotilla.engine.api.ParticipantLink;
 import io.flotilla.engine.api.Provenance;
 import io.flotilla.engine.api.TrainingTask;
 import io.flotilla.engine.api.Update;
+import io.flotilla.sim.adversary.Adversary;
 import io.flotilla.sim.data.Dataset;
 import io.flotilla.sim.device.DeviceProfile;
+import io.flotilla.sim.device.HealthModel;
 import io.flotilla.sim.learn.Model;
 import io.flotilla.sim.learn.TrainConfig;
 import io.flotilla.sim.learn.TrainResult;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * instructed, on a shared worker pool, and answers through the {@link Federation} facade exactly as a
  * remote participant's session would. Every random choice (dropout, straggling, batch order) is drawn
  * from a seed derived from (run seed, round, participant index), so results do not depend on thread
- * timing. Thread-safe.
+ * timing. An adversarial participant ({@link Adversary}) trains on poisoned data or tampers with its delta
+ * before submitting it. Thread-safe.
  */
 public final class SimulatedParticipant implements ParticipantLink {
   private static final Logger log = LoggerFactory.getLogger(SimulatedParticipant.class);
@@ -39,9 +44,16 @@ public final class SimulatedParticipant implements ParticipantLink {
   private final Federation federation;
   private final Executor workers;
   private final LongFunction<Set<String>> stragglersOfRound;
+  private final Adversary adversary;
+  private final Dataset trainingData;
 
   SimulatedParticipant(String id, int index, Dataset data, Model model, DeviceProfile device, float l2, long seed,
       Federation federation, Executor workers, LongFunction<Set<String>> stragglersOfRound) {
+    this(id, index, data, model, device, l2, seed, federation, workers, stragglersOfRound, null);
+  }
+
+  SimulatedParticipant(String id, int index, Dataset data, Model model, DeviceProfile device, float l2, long seed,
+      Federation federation, Executor workers, LongFunction<Set<String>> stragglersOfRound, Adversary adversary) {
     this.id = id;
     this.index = index;
     this.data = data;
@@ -52,6 +64,18 @@ public final class SimulatedParticipant implements ParticipantLink {
     this.federation = federation;
     this.workers = workers;
     this.stragglersOfRound = stragglersOfRound;
+    this.adversary = adversary;
+    this.trainingData = adversary == null ? data : adversary.trainingData(data);
+  }
+
+  /** Its attack, or null for an honest participant. */
+  public Adversary adversary() {
+    return adversary;
+  }
+
+  /** The heartbeat this participant's device sends before round {@code round}. */
+  public Health health(long round) {
+    return HealthModel.reading(device.deviceClass(), seed, round, index);
   }
 
   public String id() {
@@ -99,20 +123,37 @@ public final class SimulatedParticipant implements ParticipantLink {
       epochs = 1 + rnd.nextInt(requested - 1); // 1..E-1, as FedProx's randint(1, E)
     }
     float[] start = task.model().copyParameters();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (task.configValue("report_initial_loss", 0.0) == 1.0 || (adversary != null && adversary.skipsTraining())) {
+      metrics.put("initial_loss", model.evaluate(start, trainingData).loss()); // F_k(w^t), for q-FedAvg
+    }
     double mu = task.configValue("mu", 0.0);
     TrainConfig cfg = new TrainConfig(epochs, task.batchSize(), task.learningRate(), l2, (float) mu,
         mu > 0 ? start : null);
     long t0 = System.nanoTime();
-    TrainResult res = model.train(start, data, cfg, Seeds.derive(seed, round, index, 2));
-    long realMs = (System.nanoTime() - t0) / 1_000_000;
-    float[] local = res.params();
-    float[] delta = new float[local.length];
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] = local[i] - start[i];
+    float[] delta;
+    int completed;
+    if (adversary != null && adversary.skipsTraining()) {
+      delta = new float[start.length]; // a free rider sends the base model back and claims the loss it saw
+      completed = requested;
+      metrics.put("train_loss", metrics.get("initial_loss"));
+    } else {
+      TrainResult res = model.train(start, trainingData, cfg, Seeds.derive(seed, round, index, 2));
+      float[] local = res.params();
+      delta = new float[local.length];
+      for (int i = 0; i < delta.length; i++) {
+        delta[i] = local[i] - start[i];
+      }
+      completed = res.epochsCompleted();
+      metrics.put("train_loss", res.meanLoss());
     }
+    if (adversary != null) {
+      adversary.tamper(delta, Seeds.derive(seed, round, index, 7));
+    }
+    long realMs = (System.nanoTime() - t0) / 1_000_000;
     long simulatedMs = Math.round(realMs / device.speed());
     Provenance prov = new Provenance(device.deviceClass(), simulatedMs, data.size(), data.labelHistogram());
     federation.submitUpdate(new Update(id, round, task.baseVersion(), task.nonce(), delta, data.size(),
-        res.epochsCompleted(), requested, Map.of("train_loss", res.meanLoss()), prov));
+        completed, requested, metrics, prov));
   }
 }

@@ -2,7 +2,9 @@ package io.flotilla.sim.inprocess;
 
 import io.flotilla.sim.data.PartitionSpec;
 
+import io.flotilla.sim.adversary.AdversaryPlan;
 import io.flotilla.sim.device.DeviceMix;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +16,12 @@ import java.util.Objects;
  *
  * @param partition null means the data set's default ({@code natural} for synthetic, {@code iid} otherwise)
  * @param stragglers fraction of each round's cohort that completes only 1..E−1 of E local epochs
+ * @param adversaries {@code none} or {@code KIND:FRACTION[:PARAM],...} (see {@link AdversaryPlan})
+ * @param validation update validators: {@code default} (norm and direction), {@code none}, or specs
+ *     separated by {@code ;} such as {@code norm:z=3;direction:min-cosine=0}
+ * @param suspendAfter suspicious updates after which a participant is suspended (0 = never)
+ * @param dp null, or central differential privacy {@code clip=C,noise=Z,delta=D[,budget=EPS]}
+ * @param plugins a folder of plugin jars, or null
  */
 public record SimulationConfig(
     String dataset,
@@ -33,7 +41,12 @@ public record SimulationConfig(
     String devices,
     long seed,
     Duration roundInterval,
-    Duration roundDeadline) {
+    Duration roundDeadline,
+    String adversaries,
+    String validation,
+    int suspendAfter,
+    String dp,
+    Path plugins) {
 
   public SimulationConfig {
     Objects.requireNonNull(dataset, "dataset");
@@ -72,6 +85,18 @@ public record SimulationConfig(
       PartitionSpec.parse(partition);
     }
     DeviceMix.parse(devices);
+    Objects.requireNonNull(adversaries, "adversaries");
+    Objects.requireNonNull(validation, "validation");
+    AdversaryPlan.parse(adversaries);
+    if (validation.isBlank()) {
+      throw new IllegalArgumentException("--validation must not be empty (use default or none)");
+    }
+    if (suspendAfter < 0) {
+      throw new IllegalArgumentException("--suspend-after must be >= 0 (0 = never), got " + suspendAfter);
+    }
+    if (dp != null) {
+      DpSpec.parse(dp);
+    }
   }
 
   private static void positive(String flag, long v) {
@@ -97,6 +122,10 @@ public record SimulationConfig(
     return DeviceMix.parse(devices);
   }
 
+  public AdversaryPlan adversaryPlan() {
+    return AdversaryPlan.parse(adversaries);
+  }
+
   /** The configuration as plain values, for the JSON report. */
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -116,6 +145,15 @@ public record SimulationConfig(
     m.put("stragglers", stragglers);
     m.put("devices", devices);
     m.put("seed", seed);
+    m.put("adversaries", adversaryPlan().toString());
+    m.put("validation", validation);
+    m.put("suspend_after", suspendAfter);
+    if (dp != null) {
+      m.put("dp", DpSpec.parse(dp).describe());
+    }
+    if (plugins != null) {
+      m.put("plugins", plugins.toString());
+    }
     return m;
   }
 
@@ -143,6 +181,11 @@ public record SimulationConfig(
     private long seed = 1;
     private Duration roundInterval = Duration.ZERO;
     private Duration roundDeadline = Duration.ofMinutes(10);
+    private String adversaries = "none";
+    private String validation = "default";
+    private int suspendAfter = 3;
+    private String dp;
+    private Path plugins;
 
     public Builder dataset(String v) { dataset = v; return this; }
     public Builder partition(String v) { partition = v; return this; }
@@ -162,12 +205,17 @@ public record SimulationConfig(
     public Builder seed(long v) { seed = v; return this; }
     public Builder roundInterval(Duration v) { roundInterval = v; return this; }
     public Builder roundDeadline(Duration v) { roundDeadline = v; return this; }
+    public Builder adversaries(String v) { adversaries = v; return this; }
+    public Builder validation(String v) { validation = v; return this; }
+    public Builder suspendAfter(int v) { suspendAfter = v; return this; }
+    public Builder dp(String v) { dp = v; return this; }
+    public Builder plugins(Path v) { plugins = v; return this; }
 
     public SimulationConfig build() {
       int pr = perRound == null ? Math.min(participants, 10) : perRound;
       return new SimulationConfig(dataset, partition, participants, pr, Math.min(minUpdates, Math.max(pr, 1)),
           rounds, model, strategy, selection, localEpochs, batchSize, learningRate, l2, stragglers, devices,
-          seed, roundInterval, roundDeadline);
+          seed, roundInterval, roundDeadline, adversaries, validation, suspendAfter, dp, plugins);
     }
   }
 }

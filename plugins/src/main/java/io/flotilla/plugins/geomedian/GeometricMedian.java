@@ -33,6 +33,11 @@ public final class GeometricMedian implements AggregationStrategy {
   }
 
   @Override
+  public boolean needsAllUpdates() {
+    return true;
+  }
+
+  @Override
   public Map<String, String> parameters() {
     return Map.of("iterations", Integer.toString(maxIterations), "nu", Double.toString(nu),
         "tolerance", Double.toString(tolerance));

@@ -1,0 +1,44 @@
+package io.flotilla.console.app;
+
+import io.flotilla.sim.inprocess.SimulationConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What the console window is asked to run, as decided by the command line. Immutable.
+ *
+ * @param simulation the embedded simulated federation to drive
+ * @param autoStart start rounds as soon as the window is up (otherwise the operator presses Start)
+ * @param keepHistory persist the federation (model versions, rollback, audit log) in {@code stateDir}
+ * @param stateDir where to persist it; null for a temporary directory deleted on exit
+ * @param settingsFile where window layout, theme and page are remembered; null remembers nothing
+ * @param screenshotDir when set, the console tours its pages once rounds have run, saves a PNG of each
+ *     here, and exits
+ */
+public record ConsoleOptions(SimulationConfig simulation, boolean autoStart, boolean keepHistory, Path stateDir,
+    Path settingsFile, Path screenshotDir) {
+  public ConsoleOptions {
+    Objects.requireNonNull(simulation, "simulation");
+  }
+
+  /** The simulation with history in a temporary directory, remembering nothing between runs. */
+  public ConsoleOptions(SimulationConfig simulation, boolean autoStart) {
+    this(simulation, autoStart, true, null, null, null);
+  }
+
+  public ConsoleOptions withSettingsFile(Path f) {
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, f, screenshotDir);
+  }
+
+  public ConsoleOptions withScreenshotDir(Path d) {
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, d);
+  }
+
+  public ConsoleOptions withStateDir(Path d) {
+    return new ConsoleOptions(simulation, autoStart, keepHistory, d, settingsFile, screenshotDir);
+  }
+
+  public ConsoleOptions withoutHistory() {
+    return new ConsoleOptions(simulation, autoStart, false, null, settingsFile, screenshotDir);
+  }
+}

@@ -1,0 +1,385 @@
+package io.flotilla.console.app;
+
+import atlantafx.base.theme.Styles;
+import io.flotilla.console.app.audit.AuditView;
+import io.flotilla.console.app.bridge.EventBridge;
+import io.flotilla.console.app.console.Alarm;
+import io.flotilla.console.app.console.AlarmNotifier;
+import io.flotilla.console.app.console.ConsoleView;
+import io.flotilla.console.app.console.ConsoleViewModel;
+import io.flotilla.console.app.console.DetailDrawer;
+import io.flotilla.console.app.console.Page;
+import io.flotilla.console.app.format.Units;
+import io.flotilla.console.app.history.FederationHistory;
+import io.flotilla.console.app.learning.LearningView;
+import io.flotilla.console.app.models.ModelVersionRow;
+import io.flotilla.console.app.models.ModelsView;
+import io.flotilla.console.app.overview.OverviewTiles;
+import io.flotilla.console.app.overview.OverviewView;
+import io.flotilla.console.app.participants.ParticipantDetailsPane;
+import io.flotilla.console.app.participants.ParticipantRow;
+import io.flotilla.console.app.participants.ParticipantsView;
+import io.flotilla.console.app.session.EmbeddedSession;
+import io.flotilla.console.app.session.SessionInfo;
+import io.flotilla.console.app.settings.ConsoleSettings;
+import io.flotilla.console.app.settings.SettingsStore;
+import io.flotilla.console.app.timeline.RoundDetails;
+import io.flotilla.console.app.timeline.RoundDetailsPane;
+import io.flotilla.console.app.timeline.TimelineModel;
+import io.flotilla.console.app.timeline.TimelineView;
+import io.flotilla.sim.inprocess.InProcessSimulation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import javafx.util.Duration;
+
+/**
+ * The Flotilla operations console: one window that runs a simulated federation embedded and shows it
+ * live on six pages (Overview, Timeline, Participants, Learning, and, when the federation keeps history,
+ * Models and Audit log). The window appears at once; the simulation loads on a background thread and
+ * engine events reach the FX thread in batches of at most 20 per second (see {@link EventBridge}).
+ * {@link #stop()} closes the simulation without making the FX thread wait.
+ *
+ * <p>The window's place and size, the theme and the open page are remembered in the settings file given by
+ * the options (none in tests unless they ask), read before the window opens and written on a background
+ * thread when it closes.
+ *
+ * <p>Start it with {@link #run(ConsoleOptions)} (the command line does), or construct it with options
+ * (tests do, through TestFX). Life-cycle methods run on the FX thread, as JavaFX calls them, apart from
+ * {@link #init()}.
+ */
+public final class FlotillaConsoleApp extends Application {
+  private static final AtomicReference<ConsoleOptions> LAUNCH_OPTIONS = new AtomicReference<>();
+  private static final String STYLESHEET = "/io/flotilla/console/app/console.css";
+
+  private final ConsoleOptions options;
+  private final SettingsStore settingsStore;
+  private volatile ConsoleSettings settings = ConsoleSettings.DEFAULTS;
+  private BiFunction<Window, ModelVersionRow, Path> exportTarget;
+  private ConsoleViewModel vm;
+  private EmbeddedSession session;
+  private Timeline ticker;
+  private ExecutorService chartWriter;
+  private ExecutorService io;
+  private Scene scene;
+  private Stage stage;
+  private ConsoleView console;
+  private DetailDrawer drawer;
+  private TimelineView timelineView;
+  private ParticipantsView participantsView;
+  private ModelsView modelsView;
+  private AlarmNotifier notifier;
+  private Page restorePage = Page.OVERVIEW;
+  private Rectangle2D normalBounds;
+
+  /** Used by {@link Application#launch}: takes the options that {@link #run} stored. */
+  public FlotillaConsoleApp() {
+    this(Objects.requireNonNull(LAUNCH_OPTIONS.get(), "use FlotillaConsoleApp.run(options) to launch"));
+  }
+
+  public FlotillaConsoleApp(ConsoleOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.settingsStore = options.settingsFile() == null ? null : new SettingsStore(options.settingsFile());
+  }
+
+  /** Opens the console and returns when its window is closed. Call once per JVM, not on the FX thread. */
+  public static void run(ConsoleOptions options) {
+    LAUNCH_OPTIONS.set(Objects.requireNonNull(options, "options"));
+    Application.launch(FlotillaConsoleApp.class);
+  }
+
+  /**
+   * Where the Models page's "Export" writes (a file chooser unless set; tests give a fixed path). Call
+   * before the window starts.
+   */
+  public void setExportTarget(BiFunction<Window, ModelVersionRow, Path> target) {
+    exportTarget = target;
+  }
+
+  /** Reads the remembered settings off the FX thread, before the window opens. */
+  @Override
+  public void init() {
+    if (settingsStore != null) {
+      settings = settingsStore.load();
+    }
+  }
+
+  @Override
+  public void start(Stage primary) {
+    this.stage = primary;
+    if (settingsStore != null && settings == ConsoleSettings.DEFAULTS) {
+      // TestFX does not always call init(); a tiny JSON read is the only disk access on this thread
+      settings = settingsStore.load();
+    }
+    ConsoleView.Theme theme = settings.dark() ? ConsoleView.Theme.DARK : ConsoleView.Theme.LIGHT;
+    theme.apply();
+    SessionInfo planned = SessionInfo.planned(options.simulation());
+    chartWriter = daemonExecutor("flotilla-console-chart");
+    io = daemonExecutor("flotilla-console-io");
+    vm = new ConsoleViewModel(Platform::runLater, chartWriter, io, EventBridge.DEFAULT_INTERVAL, Clock.systemUTC(),
+        planned, TimelineModel.DEFAULT_CAPACITY);
+    drawer = new DetailDrawer();
+    console = new ConsoleView(vm, pages(), drawer, theme);
+    restorePage = Page.parse(settings.page(), Page.OVERVIEW);
+    vm.show(restorePage);
+
+    scene = new Scene(console.node(), settings.width(), settings.height());
+    scene.getStylesheets().add(Objects.requireNonNull(
+        FlotillaConsoleApp.class.getResource(STYLESHEET), STYLESHEET).toExternalForm());
+    stage.setTitle("Flotilla console");
+    stage.setScene(scene);
+    stage.setMinWidth(960);
+    stage.setMinHeight(600);
+    placeWindow();
+    stage.show();
+    notifier = new AlarmNotifier(vm.alarms(), () -> stage, this::openAlarm);
+
+    ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
+    ticker.setCycleCount(Animation.INDEFINITE);
+    ticker.play();
+
+    session = options.keepHistory()
+        ? EmbeddedSession.openWithHistory(options.simulation(), options.stateDir())
+        : EmbeddedSession.open(options.simulation());
+    session.loaded().whenComplete((ready, error) -> {
+      if (error != null) {
+        vm.sessionFailed(error);
+        return;
+      }
+      InProcessSimulation sim = ready.simulation();
+      FederationHistory history = ready.history();
+      vm.sessionReady(sim.federation(), history,
+          planned.loaded(sim.federation().config().name(), sim.dataDescription()), options.autoStart());
+      Platform.runLater(() -> {
+        if (restorePage.needsHistory() && history != null) {
+          vm.show(restorePage);
+        }
+      });
+    });
+    if (options.screenshotDir() != null) {
+      new ScreenshotTour(this, options.screenshotDir()).start();
+    }
+  }
+
+  private static ExecutorService daemonExecutor(String name) {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private Map<Page, Node> pages() {
+    Map<Page, Node> pages = new EnumMap<>(Page.class);
+    OverviewView overview = new OverviewView(vm.overview(), vm.loadingProperty());
+    OverviewTiles tiles = new OverviewTiles(vm.roundNumberTextProperty(), vm.phaseTextProperty(), vm.overview(),
+        vm.participants().headlineProperty(), vm.participants().breakdownProperty(), vm.alarms(), this::openAlarms);
+    BorderPane overviewPage = new BorderPane(overview.node());
+    BorderPane.setMargin(tiles.node(), new Insets(14, 14, 0, 14));
+    overviewPage.setTop(tiles.node());
+    pages.put(Page.OVERVIEW, overviewPage);
+    timelineView = new TimelineView(vm.timeline(), this::openRound);
+    pages.put(Page.TIMELINE, timelineView.node());
+    participantsView = new ParticipantsView(vm.participants(), this::openParticipant);
+    pages.put(Page.PARTICIPANTS, participantsView.node());
+    pages.put(Page.LEARNING, new LearningView(vm.learning()).node());
+    modelsView = new ModelsView(vm.models(), exportTarget, this::openVersion);
+    pages.put(Page.MODELS, modelsView.node());
+    pages.put(Page.AUDIT, new AuditView(vm.audit()).node());
+    vm.timeline().detailsProperty().addListener((o, was, d) -> {
+      if (d != null && ("round:" + d.roundId()).equals(drawer.subject())) {
+        drawer.replace(RoundDetailsPane.of(d, vm.timeline().strategy(), this::openParticipantById));
+      }
+    });
+    return pages;
+  }
+
+  private void placeWindow() {
+    if (settings.hasPosition() && !Screen.getScreensForRectangle(settings.x(), settings.y(), 100, 40).isEmpty()) {
+      stage.setX(settings.x());
+      stage.setY(settings.y());
+    } else {
+      stage.centerOnScreen();
+    }
+    stage.setMaximized(settings.maximized());
+    // remember the last size and place the window had while not maximised
+    Runnable track = () -> {
+      if (!stage.isMaximized() && !stage.isIconified()) {
+        normalBounds = new Rectangle2D(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+      }
+    };
+    stage.xProperty().addListener((o, a, b) -> track.run());
+    stage.yProperty().addListener((o, a, b) -> track.run());
+    stage.widthProperty().addListener((o, a, b) -> track.run());
+    stage.heightProperty().addListener((o, a, b) -> track.run());
+  }
+
+  // ------------------------------------------------------------------ drawer
+
+  /** Opens a round's details in the drawer (from the timeline, a participant, an alarm). */
+  void openRound(long roundId) {
+    RoundDetails d = vm.timeline().model().details(roundId);
+    if (d == null) {
+      drawer.show("Round " + roundId, muted("This round is no longer in the timeline's history."), "round:" + roundId,
+          null);
+      return;
+    }
+    if (vm.timeline().selectedRoundProperty().get() != roundId) {
+      vm.timeline().select(roundId);
+    }
+    drawer.show("Round " + roundId, RoundDetailsPane.of(d, vm.timeline().strategy(), this::openParticipantById),
+        "round:" + roundId, () -> vm.timeline().select(-1));
+  }
+
+  void openParticipantById(String id) {
+    ParticipantRow r = vm.participants().find(id);
+    if (r != null) {
+      openParticipant(r);
+    }
+  }
+
+  void openParticipant(ParticipantRow r) {
+    drawer.show("Participant " + r.id(), ParticipantDetailsPane.of(r, vm.timeline().model().history(r.id(), 50),
+        () -> showInTimeline(r.id()), this::openRound), "participant:" + r.id(), null);
+  }
+
+  private void showInTimeline(String participantId) {
+    vm.show(Page.TIMELINE);
+    vm.timeline().revealParticipant(participantId, timelineView.lanePitch());
+    timelineView.invalidate();
+  }
+
+  void openVersion(ModelVersionRow row) {
+    drawer.show("Model version " + row.version(), ModelsView.details(row), "version:" + row.version(), null);
+  }
+
+  private void openAlarm(Alarm a) {
+    if (a.participantId() != null) {
+      openParticipantById(a.participantId());
+    } else if (a.roundId() > 0) {
+      openRound(a.roundId());
+    }
+  }
+
+  private void openAlarms() {
+    VBox list = new VBox(10);
+    list.setId("alarmList");
+    list.getStyleClass().add("details");
+    if (vm.alarms().isEmpty()) {
+      list.getChildren().add(muted("No alarms: no round aborted, no participant suspended."));
+    }
+    for (Alarm a : vm.alarms().subList(0, Math.min(100, vm.alarms().size()))) {
+      Hyperlink title = new Hyperlink(a.title());
+      title.getStyleClass().add(a.severity() == Alarm.Severity.ERROR ? Styles.DANGER : Styles.WARNING);
+      title.setOnAction(e -> openAlarm(a));
+      Label when = new Label(Units.clockMillis(a.time()));
+      when.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+      Label text = new Label(a.text());
+      text.setWrapText(true);
+      text.getStyleClass().add(Styles.TEXT_SMALL);
+      list.getChildren().add(new VBox(1, title, when, text));
+    }
+    drawer.show("Alarms (" + vm.alarms().size() + ")", list, "alarms", null);
+  }
+
+  private static Label muted(String text) {
+    Label l = new Label(text);
+    l.setWrapText(true);
+    l.getStyleClass().add(Styles.TEXT_MUTED);
+    return l;
+  }
+
+  // ------------------------------------------------------------------ accessors (tests, screenshots)
+
+  /** The window's scene (for screenshots and tests). FX thread. */
+  public Scene scene() {
+    return scene;
+  }
+
+  /** The window's view model. FX thread. */
+  public ConsoleViewModel viewModel() {
+    return vm;
+  }
+
+  /** The window frame (theme, drawer). FX thread. */
+  public ConsoleView consoleView() {
+    return console;
+  }
+
+  public TimelineView timelineView() {
+    return timelineView;
+  }
+
+  public ParticipantsView participantsView() {
+    return participantsView;
+  }
+
+  public ModelsView modelsView() {
+    return modelsView;
+  }
+
+  /** Notifications shown so far. FX thread. */
+  public AlarmNotifier notifier() {
+    return notifier;
+  }
+
+  /** Stops the ticker, event delivery and chart writes, closes the simulation, and saves the settings. */
+  @Override
+  public void stop() {
+    if (ticker != null) {
+      ticker.stop();
+    }
+    if (vm != null) {
+      vm.close();
+    }
+    if (session != null) {
+      session.close();
+    }
+    if (chartWriter != null) {
+      chartWriter.shutdownNow();
+    }
+    if (io != null) {
+      io.shutdownNow();
+    }
+    saveSettings();
+  }
+
+  private void saveSettings() {
+    if (settingsStore == null || stage == null || console == null) {
+      return;
+    }
+    ConsoleSettings s = settings;
+    Rectangle2D b = normalBounds;
+    if (b != null) {
+      s = s.withBounds(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight(), stage.isMaximized());
+    }
+    s = s.withDark(console.theme() == ConsoleView.Theme.DARK).withPage(vm.pageProperty().get().name());
+    ConsoleSettings toSave = s;
+    settings = s;
+    // not a daemon: the JVM waits for the few bytes to reach the disk
+    Thread t = new Thread(() -> settingsStore.save(toSave), "flotilla-console-settings");
+    t.start();
+  }
+}

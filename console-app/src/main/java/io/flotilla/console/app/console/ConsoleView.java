@@ -1,0 +1,433 @@
+package io.flotilla.console.app.console;
+
+import atlantafx.base.controls.Spacer;
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import atlantafx.base.theme.Styles;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import javafx.application.Application;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Separator;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
+
+/**
+ * The console window's frame around the pages: the left navigation rail (one entry per page that works for
+ * this federation; Ctrl+1…9 switch pages), the top bar (federation name, state chip, round and phase,
+ * Start / Pause-Resume / Stop, theme toggle), the details drawer on the right, and the status bar (embedded
+ * data description, progress of long operations, events per second, last commit). Escape closes the
+ * drawer; Ctrl+D switches between light and dark.
+ *
+ * <p>Stable ids for tests and tools: {@code #start}, {@code #pause}, {@code #stop}, {@code #stateChip},
+ * {@code #round}, {@code #theme}, {@code #status}, {@code #busy}, {@code #busyText}, {@code #eventsRate},
+ * {@code #lastCommit}, and {@code #navOverview}, {@code #navTimeline}, … one per page.
+ *
+ * <p>Thread-safety: build and use on the FX thread only.
+ */
+public final class ConsoleView {
+  /** Light or dark, AtlantaFX Primer. */
+  public enum Theme {
+    LIGHT,
+    DARK;
+
+    /** Installs this theme application-wide. FX thread. */
+    public void apply() {
+      Application.setUserAgentStylesheet(this == LIGHT
+          ? new PrimerLight().getUserAgentStylesheet()
+          : new PrimerDark().getUserAgentStylesheet());
+    }
+  }
+
+  private final ConsoleViewModel vm;
+  private final Map<Page, Node> pageNodes;
+  private final DetailDrawer drawer;
+  private final BorderPane root = new BorderPane();
+  private final StackPane pageHolder = new StackPane();
+  private final VBox nav = new VBox(4);
+  private final ToggleGroup navGroup = new ToggleGroup();
+  private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
+  private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
+
+  /**
+   * @param pages the node of each page; a page is listed in the rail when the view model lists it
+   * @param drawer the details drawer the pages open
+   */
+  public ConsoleView(ConsoleViewModel vm, Map<Page, Node> pages, DetailDrawer drawer, Theme initial) {
+    this.vm = vm;
+    this.pageNodes = new EnumMap<>(pages);
+    this.drawer = Objects.requireNonNull(drawer, "drawer");
+    theme.set(initial);
+    theme.addListener((o, was, is) -> is.apply());
+    root.getStyleClass().add("console");
+    BorderPane main = new BorderPane(pageHolder);
+    main.setTop(topBar());
+    main.setRight(drawer.node());
+    pageHolder.getStyleClass().add("page-holder");
+    root.setLeft(rail());
+    root.setCenter(main);
+    root.setBottom(statusBar());
+    vm.pageProperty().addListener((o, was, is) -> showPage(is));
+    showPage(vm.pageProperty().get());
+    root.sceneProperty().addListener((o, was, is) -> {
+      if (is != null) {
+        installKeys(is);
+        javafx.application.Platform.runLater(this::warmUp);
+      }
+    });
+  }
+
+  /**
+   * Builds every page's skins once, while the console is still loading, so that the first visit of a page
+   * during a run does not stall the FX thread creating table and chart skins (seconds on a busy machine
+   * with a thousand-row table). Each page joins the scene for one CSS and layout pass and leaves again
+   * before the next pulse, so nothing flickers.
+   */
+  private void warmUp() {
+    Page shown = vm.pageProperty().get();
+    for (Map.Entry<Page, Node> e : pageNodes.entrySet()) {
+      if (e.getKey() == shown) {
+        continue;
+      }
+      pageHolder.getChildren().add(e.getValue());
+      e.getValue().applyCss();
+      pageHolder.layout();
+      pageHolder.getChildren().remove(e.getValue());
+    }
+    showPage(vm.pageProperty().get());
+  }
+
+  public Parent node() {
+    return root;
+  }
+
+  public Theme theme() {
+    return theme.get();
+  }
+
+  /** The theme in use; setting it switches the whole application. */
+  public ObjectProperty<Theme> themeProperty() {
+    return theme;
+  }
+
+  public DetailDrawer drawer() {
+    return drawer;
+  }
+
+  private void showPage(Page p) {
+    Node n = pageNodes.get(p);
+    pageHolder.getChildren().setAll(n == null ? new Label("No such page") : n);
+    ToggleButton b = navButtons.get(p);
+    if (b != null && !b.isSelected()) {
+      b.setSelected(true);
+    }
+  }
+
+  // ------------------------------------------------------------------ keys
+
+  private void installKeys(Scene scene) {
+    scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+      if (e.isShortcutDown() && !e.isShiftDown() && !e.isAltDown()) {
+        int digit = digit(e.getCode());
+        if (digit >= 1 && digit <= vm.pages().size()) {
+          vm.show(vm.pages().get(digit - 1));
+          e.consume();
+          return;
+        }
+      }
+      if (e.getCode() == KeyCode.ESCAPE && drawer.showingProperty().get()) {
+        drawer.close();
+        e.consume();
+      }
+    });
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
+  }
+
+  private static int digit(KeyCode c) {
+    return switch (c) {
+      case DIGIT1, NUMPAD1 -> 1;
+      case DIGIT2, NUMPAD2 -> 2;
+      case DIGIT3, NUMPAD3 -> 3;
+      case DIGIT4, NUMPAD4 -> 4;
+      case DIGIT5, NUMPAD5 -> 5;
+      case DIGIT6, NUMPAD6 -> 6;
+      case DIGIT7, NUMPAD7 -> 7;
+      case DIGIT8, NUMPAD8 -> 8;
+      case DIGIT9, NUMPAD9 -> 9;
+      default -> -1;
+    };
+  }
+
+  /** Switches between light and dark. */
+  public void toggleTheme() {
+    theme.set(theme.get() == Theme.LIGHT ? Theme.DARK : Theme.LIGHT);
+  }
+
+  // ------------------------------------------------------------------ rail
+
+  private Node rail() {
+    FontIcon logo = new FontIcon(MaterialDesignS.SAIL_BOAT);
+    logo.getStyleClass().add("brand-icon");
+    Label brand = new Label("Flotilla", logo);
+    brand.getStyleClass().add("brand");
+    HBox header = new HBox(brand);
+    header.setAlignment(Pos.CENTER_LEFT);
+    header.getStyleClass().add("rail-header");
+
+    nav.getStyleClass().add("rail-nav");
+    vm.pages().addListener((ListChangeListener<Page>) c -> rebuildNav());
+    rebuildNav();
+    // a click on the selected entry must not leave the rail without a selection
+    navGroup.selectedToggleProperty().addListener((o, was, is) -> {
+      if (is == null && was != null) {
+        was.setSelected(true);
+      }
+    });
+
+    Label keys = new Label("Ctrl+1…" + Math.min(9, Page.values().length) + " switch pages\nCtrl+D light / dark\n"
+        + "Esc closes details");
+    keys.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED, "rail-keys");
+    VBox rail = new VBox(header, nav, new Spacer(Orientation.VERTICAL), keys);
+    rail.getStyleClass().add("rail");
+    return rail;
+  }
+
+  private void rebuildNav() {
+    nav.getChildren().clear();
+    navButtons.clear();
+    int i = 1;
+    for (Page p : vm.pages()) {
+      ToggleButton b = new ToggleButton(p.title(), new FontIcon(icon(p)));
+      b.setId("nav" + camel(p));
+      b.setToggleGroup(navGroup);
+      b.setMaxWidth(Double.MAX_VALUE);
+      b.setAlignment(Pos.CENTER_LEFT);
+      b.getStyleClass().addAll("rail-item", Styles.FLAT);
+      b.setTooltip(new Tooltip(p.title() + " (Ctrl+" + i + ")"));
+      b.setOnAction(e -> vm.show(p));
+      if (p == Page.OVERVIEW) {
+        Label badge = new Label();
+        badge.setId("alarmBadge");
+        badge.getStyleClass().add("rail-badge");
+        badge.textProperty().bind(Bindings.size(vm.alarms()).asString());
+        badge.visibleProperty().bind(Bindings.isNotEmpty(vm.alarms()));
+        badge.managedProperty().bind(badge.visibleProperty());
+        badge.setMinWidth(Label.USE_PREF_SIZE);
+        Tooltip.install(badge, new Tooltip("Alarms: aborted rounds, suspended participants"));
+        b.setContentDisplay(javafx.scene.control.ContentDisplay.LEFT);
+        Label text = new Label(p.title());
+        text.setMinWidth(Label.USE_PREF_SIZE);
+        HBox content = new HBox(10, new FontIcon(icon(p)), text, new Spacer(), badge);
+        content.setAlignment(Pos.CENTER_LEFT);
+        content.setMaxWidth(Double.MAX_VALUE);
+        b.setText(null);
+        b.setGraphic(content);
+        content.prefWidthProperty().bind(b.widthProperty().subtract(22));
+      }
+      navButtons.put(p, b);
+      nav.getChildren().add(b);
+      i++;
+    }
+    ToggleButton current = navButtons.get(vm.pageProperty().get());
+    if (current != null) {
+      current.setSelected(true);
+    }
+  }
+
+  /** TIMELINE → "Timeline", AUDIT → "Audit". */
+  static String camel(Page p) {
+    String n = p.name();
+    return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Ikon icon(Page p) {
+    return switch (p) {
+      case OVERVIEW -> MaterialDesignV.VIEW_DASHBOARD_OUTLINE;
+      case TIMELINE -> MaterialDesignC.CHART_GANTT;
+      case PARTICIPANTS -> MaterialDesignA.ACCOUNT_GROUP_OUTLINE;
+      case LEARNING -> MaterialDesignC.CHART_BELL_CURVE_CUMULATIVE;
+      case MODELS -> MaterialDesignF.FILE_TREE_OUTLINE;
+      case AUDIT -> MaterialDesignS.SHIELD_CHECK_OUTLINE;
+    };
+  }
+
+  // ------------------------------------------------------------------ top bar
+
+  private Node topBar() {
+    Label name = new Label();
+    name.setId("federationName");
+    name.textProperty().bind(vm.federationNameProperty());
+    name.getStyleClass().addAll(Styles.TITLE_4, "federation-name");
+    Label summary = new Label();
+    summary.textProperty().bind(vm.summaryProperty());
+    summary.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    VBox title = new VBox(2, name, summary);
+    title.setAlignment(Pos.CENTER_LEFT);
+
+    Label chip = new Label();
+    chip.setId("stateChip");
+    chip.getStyleClass().add("state-chip");
+    Tooltip chipTip = new Tooltip();
+    chipTip.textProperty().bind(vm.stateDetailProperty());
+    chip.setTooltip(chipTip);
+    vm.chipProperty().addListener((o, was, is) -> showChip(chip, is));
+    showChip(chip, vm.chipProperty().get());
+
+    Label round = new Label();
+    round.setId("round");
+    round.textProperty().bind(vm.roundTextProperty());
+    round.getStyleClass().add("round-text");
+
+    Button start = new Button("Start", new FontIcon(MaterialDesignP.PLAY));
+    start.setId("start");
+    start.getStyleClass().add(Styles.ACCENT);
+    start.disableProperty().bind(vm.startDisabledProperty());
+    start.setOnAction(e -> vm.start());
+    start.setTooltip(new Tooltip("Start the round schedule"));
+
+    FontIcon pauseIcon = new FontIcon(MaterialDesignP.PAUSE);
+    Button pause = new Button("Pause", pauseIcon);
+    pause.setId("pause");
+    pause.textProperty().bind(vm.pauseTextProperty());
+    vm.pauseTextProperty().addListener((o, was, is) ->
+        pauseIcon.setIconCode("Resume".equals(is) ? MaterialDesignP.PLAY : MaterialDesignP.PAUSE));
+    pause.disableProperty().bind(vm.pauseDisabledProperty());
+    pause.setOnAction(e -> vm.togglePause());
+    pause.setTooltip(new Tooltip("Pause lets the current round finish and starts no new one"));
+
+    Button stop = new Button("Stop", new FontIcon(MaterialDesignS.STOP));
+    stop.setId("stop");
+    stop.getStyleClass().addAll(Styles.DANGER, Styles.BUTTON_OUTLINED);
+    stop.disableProperty().bind(vm.stopDisabledProperty());
+    stop.setOnAction(e -> confirmStop(stop.getScene() == null ? null : stop.getScene().getWindow()));
+
+    FontIcon themeIcon = new FontIcon(themeIconFor(theme.get()));
+    theme.addListener((o, was, is) -> themeIcon.setIconCode(themeIconFor(is)));
+    Button themeToggle = new Button(null, themeIcon);
+    themeToggle.setId("theme");
+    themeToggle.getStyleClass().addAll(Styles.BUTTON_ICON, Styles.FLAT);
+    themeToggle.setTooltip(new Tooltip("Switch between light and dark (Ctrl+D)"));
+    themeToggle.setOnAction(e -> toggleTheme());
+
+    HBox actions = new HBox(8, start, pause, stop);
+    actions.setAlignment(Pos.CENTER);
+    HBox bar = new HBox(16, title, chip, round, new Spacer(), actions,
+        new Separator(Orientation.VERTICAL), themeToggle);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    bar.getStyleClass().add("top-bar");
+    return bar;
+  }
+
+  private static Ikon themeIconFor(Theme t) {
+    return t == Theme.LIGHT ? MaterialDesignW.WEATHER_NIGHT : MaterialDesignW.WHITE_BALANCE_SUNNY;
+  }
+
+  private static void showChip(Label chip, ConsoleViewModel.Chip c) {
+    chip.getStyleClass().removeIf(s -> s.startsWith("state-") && !s.equals("state-chip"));
+    chip.getStyleClass().add(c.styleClass());
+    chip.setText(c.text());
+  }
+
+  private void confirmStop(Window owner) {
+    Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+    alert.initOwner(owner);
+    alert.setTitle("Stop federation");
+    alert.setHeaderText("Stop \"" + vm.federationNameProperty().get() + "\"?");
+    alert.setContentText(vm.stopConsequences());
+    ButtonType stopIt = new ButtonType("Stop federation", ButtonBar.ButtonData.OK_DONE);
+    ButtonType keep = new ButtonType("Keep running", ButtonBar.ButtonData.CANCEL_CLOSE);
+    alert.getButtonTypes().setAll(keep, stopIt);
+    Node stopButton = alert.getDialogPane().lookupButton(stopIt);
+    stopButton.setId("confirmStop");
+    stopButton.getStyleClass().add(Styles.DANGER);
+    alert.getDialogPane().lookupButton(keep).setId("cancelStop");
+    // non-blocking: show() plus a result handler, no nested event loop
+    alert.setOnHidden(e -> {
+      if (alert.getResult() == stopIt) {
+        vm.stop();
+      }
+    });
+    alert.show();
+  }
+
+  // ------------------------------------------------------------------ status bar
+
+  private Node statusBar() {
+    Label status = new Label();
+    status.setId("status");
+    status.textProperty().bind(vm.statusTextProperty());
+    status.setGraphic(new FontIcon(MaterialDesignL.LAN_CONNECT));
+    status.setMinWidth(0);
+
+    ProgressBar progress = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
+    progress.setId("busy");
+    progress.setPrefWidth(140);
+    progress.getStyleClass().add(Styles.SMALL);
+    progress.visibleProperty().bind(vm.busyProperty());
+    progress.managedProperty().bind(vm.busyProperty());
+    Label busyText = new Label();
+    busyText.setId("busyText");
+    busyText.textProperty().bind(vm.busyTextProperty());
+    busyText.visibleProperty().bind(vm.busyProperty());
+    busyText.managedProperty().bind(vm.busyProperty());
+    busyText.setMinWidth(Label.USE_PREF_SIZE);
+
+    Label rate = new Label();
+    rate.setId("eventsRate");
+    rate.textProperty().bind(vm.eventsRateTextProperty());
+    rate.setGraphic(new FontIcon(MaterialDesignL.LIGHTNING_BOLT_OUTLINE));
+    rate.setMinWidth(Label.USE_PREF_SIZE);
+
+    Label commit = new Label();
+    commit.setId("lastCommit");
+    commit.textProperty().bind(vm.lastCommitTextProperty());
+    commit.setGraphic(new FontIcon(MaterialDesignC.CLOCK_OUTLINE));
+    commit.setMinWidth(Label.USE_PREF_SIZE);
+    Tooltip commitTip = new Tooltip();
+    commitTip.textProperty().bind(Bindings.createStringBinding(() -> vm.lastCommitProperty().get() == null
+        ? "No round has committed yet" : vm.lastCommitProperty().get().toString(), vm.lastCommitProperty()));
+    commit.setTooltip(commitTip);
+
+    HBox bar = new HBox(16, status, progress, busyText, new Spacer(), rate, commit);
+    HBox.setHgrow(status, Priority.SOMETIMES);
+    bar.setAlignment(Pos.CENTER_LEFT);
+    bar.getStyleClass().add("status-bar");
+    return bar;
+  }
+}

@@ -1,0 +1,592 @@
+package io.flotilla.console.app.console;
+
+import io.flotilla.console.app.audit.AuditViewModel;
+import io.flotilla.console.app.bridge.EventBridge;
+import io.flotilla.console.app.format.Units;
+import io.flotilla.console.app.history.FederationHistory;
+import io.flotilla.console.app.learning.LearningViewModel;
+import io.flotilla.console.app.models.ModelsViewModel;
+import io.flotilla.console.app.overview.OverviewViewModel;
+import io.flotilla.console.app.participants.ParticipantsViewModel;
+import io.flotilla.console.app.perf.StallRecorder;
+import io.flotilla.console.app.session.SessionInfo;
+import io.flotilla.console.app.timeline.TimelineModel;
+import io.flotilla.console.app.timeline.TimelineViewModel;
+import io.flotilla.engine.api.Federation;
+import io.flotilla.engine.api.FederationEvent;
+import io.flotilla.engine.api.FederationEvent.ParticipantSuspended;
+import io.flotilla.engine.api.FederationEvent.RoundAborted;
+import io.flotilla.engine.api.FederationEvent.RoundCommitted;
+import io.flotilla.engine.api.FederationEvent.RoundPhaseChanged;
+import io.flotilla.engine.api.FederationEvent.StateChanged;
+import io.flotilla.engine.api.FederationSnapshot;
+import io.flotilla.engine.api.FederationState;
+import io.flotilla.engine.api.RoundPhase;
+import io.flotilla.engine.api.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console window's state: what federation it shows, its life-cycle state (the coloured chip), the
+ * current round and phase, which of Start / Pause-Resume / Stop apply, the page on screen and the pages
+ * available, alarms, long operations, and the status bar (data description, events per second, last
+ * commit). It owns the {@link EventBridge} that the federation's events come through and hands every batch
+ * to itself and to the page view models ({@link #overview()}, {@link #timeline()}, {@link #participants()},
+ * {@link #learning()}, {@link #models()}, {@link #audit()}).
+ *
+ * <p>Threading: the UI executor given to the constructor ({@code Platform::runLater} in the application,
+ * {@code Runnable::run} in tests) defines the UI thread. {@link #eventListener()}, {@link #sessionReady} and
+ * {@link #sessionFailed} may be called from any thread and marshal onto it; everything else, properties
+ * included, belongs to the UI thread. Commands only enqueue on the engine and never wait for it.
+ */
+public final class ConsoleViewModel implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConsoleViewModel.class);
+
+  /** What the state chip shows; {@link #styleClass()} picks its colour. */
+  public enum Chip {
+    LOADING("Loading"),
+    READY("Ready"),
+    RUNNING("Running"),
+    PAUSED("Paused"),
+    STOPPED("Stopped"),
+    FINISHED("Finished"),
+    FAILED("Failed");
+
+    private final String text;
+
+    Chip(String text) {
+      this.text = text;
+    }
+
+    public String text() {
+      return text;
+    }
+
+    public String styleClass() {
+      return "state-" + name().toLowerCase(Locale.ROOT);
+    }
+
+    static Chip of(FederationState s) {
+      return switch (s) {
+        case CREATED -> READY;
+        case RUNNING -> RUNNING;
+        case PAUSED -> PAUSED;
+        case STOPPED -> STOPPED;
+        case FINISHED -> FINISHED;
+        case FAILED -> FAILED;
+      };
+    }
+  }
+
+  /** Alarms kept in the list; the oldest drop off. */
+  public static final int MAX_ALARMS = 500;
+
+  private final Executor ui;
+  private final Clock clock;
+  private final EventBridge bridge;
+  private final OverviewViewModel overview;
+  private final TimelineViewModel timeline;
+  private final ParticipantsViewModel participants;
+  private final LearningViewModel learning;
+  private final ModelsViewModel models;
+  private final AuditViewModel audit;
+  private final OperationTracker tracker = new OperationTracker();
+  private final StallRecorder drains = new StallRecorder();
+  private final ObservableList<Page> pages = FXCollections.observableArrayList(
+      EnumSet.complementOf(EnumSet.of(Page.MODELS, Page.AUDIT)));
+  private final ObservableList<Page> pagesView = FXCollections.unmodifiableObservableList(pages);
+  private final ReadOnlyObjectWrapper<Page> page = new ReadOnlyObjectWrapper<>(Page.OVERVIEW);
+  private final ObservableList<Alarm> alarms = FXCollections.observableArrayList();
+  private final ObservableList<Alarm> alarmsView = FXCollections.unmodifiableObservableList(alarms);
+
+  private final ReadOnlyStringWrapper federationName = new ReadOnlyStringWrapper();
+  private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper();
+  private final ReadOnlyObjectWrapper<FederationState> state = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyObjectWrapper<Chip> chip = new ReadOnlyObjectWrapper<>(Chip.LOADING);
+  private final ReadOnlyStringWrapper stateDetail = new ReadOnlyStringWrapper("");
+  private final ReadOnlyStringWrapper roundText = new ReadOnlyStringWrapper("No round yet");
+  private final ReadOnlyStringWrapper roundNumberText = new ReadOnlyStringWrapper(Units.NONE);
+  private final ReadOnlyStringWrapper phaseText = new ReadOnlyStringWrapper("not started");
+  private final ReadOnlyBooleanWrapper startDisabled = new ReadOnlyBooleanWrapper(true);
+  private final ReadOnlyBooleanWrapper pauseDisabled = new ReadOnlyBooleanWrapper(true);
+  private final ReadOnlyBooleanWrapper stopDisabled = new ReadOnlyBooleanWrapper(true);
+  private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper("Pause");
+  private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
+  private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper();
+  private final ReadOnlyDoubleWrapper eventsPerSecond = new ReadOnlyDoubleWrapper(0);
+  private final ReadOnlyStringWrapper eventsRateText = new ReadOnlyStringWrapper("0.0 events/s");
+  private final ReadOnlyObjectWrapper<Instant> lastCommit = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyStringWrapper lastCommitText = new ReadOnlyStringWrapper("no commit yet");
+
+  private final BooleanBinding busy;
+  private final StringBinding busyText;
+  private SessionInfo session;
+  private Federation federation;
+  private FederationHistory history;
+  private Subscription subscription;
+  private long currentRound;
+  private RoundPhase currentPhase;
+  private long eventsSinceTick;
+  private Instant lastTick;
+  private boolean closed;
+
+  /**
+   * @param ui runs work on the UI thread
+   * @param chartWriter writes learning-curve points off the FX thread (a single thread; {@code Runnable::run}
+   *     in tests)
+   * @param batchInterval least time between two event batches ({@link EventBridge#DEFAULT_INTERVAL})
+   * @param clock for events per second and "12 s ago"
+   * @param planned what is being loaded, shown until the simulation is ready
+   */
+  public ConsoleViewModel(Executor ui, Executor chartWriter, Duration batchInterval, Clock clock,
+      SessionInfo planned) {
+    this(ui, chartWriter, Runnable::run, batchInterval, clock, planned, TimelineModel.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * @param ui runs work on the UI thread
+   * @param chartWriter writes chart and timeline data off the FX thread (a single thread)
+   * @param io reads the federation's stored history and writes exports (a background thread; never the FX
+   *     thread)
+   * @param batchInterval least time between two event batches
+   * @param clock for events per second and "12 s ago"
+   * @param planned what is being loaded
+   * @param timelineRounds rounds the timeline keeps
+   */
+  public ConsoleViewModel(Executor ui, Executor chartWriter, Executor io, Duration batchInterval, Clock clock,
+      SessionInfo planned, int timelineRounds) {
+    this.ui = Objects.requireNonNull(ui, "ui");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.overview = new OverviewViewModel(planned, chartWriter);
+    this.bridge = new EventBridge(ui, batchInterval, this::apply);
+    this.timeline = new TimelineViewModel(chartWriter, timelineRounds);
+    this.timeline.strategy(planned.strategy());
+    this.participants = new ParticipantsViewModel(ui, clock, bridge::lastSeq);
+    this.participants.onSnapshot(s -> timeline.lanes(
+        s.participants().stream().map(FederationSnapshot.ParticipantSnapshot::id).toList()));
+    this.learning = new LearningViewModel(chartWriter);
+    this.models = new ModelsViewModel(ui, io, tracker);
+    this.audit = new AuditViewModel(ui, io, tracker, clock);
+    this.busy = loading.or(tracker.busyProperty());
+    this.busyText = Bindings.createStringBinding(() -> loading.get()
+        ? "Loading " + session.dataName() + "…" : tracker.labelProperty().get(), loading, tracker.labelProperty());
+    this.session = planned;
+    this.lastTick = clock.instant();
+    federationName.set(planned.federationName());
+    summary.set(planned.summary());
+    statusText.set("embedded simulation: loading " + planned.dataDescription() + "…");
+  }
+
+  public OverviewViewModel overview() {
+    return overview;
+  }
+
+  public TimelineViewModel timeline() {
+    return timeline;
+  }
+
+  public ParticipantsViewModel participants() {
+    return participants;
+  }
+
+  public LearningViewModel learning() {
+    return learning;
+  }
+
+  public ModelsViewModel models() {
+    return models;
+  }
+
+  public AuditViewModel audit() {
+    return audit;
+  }
+
+  /** Long operations in flight, for the status bar. */
+  public OperationTracker operations() {
+    return tracker;
+  }
+
+  /** Time spent applying each event batch on the UI thread. */
+  public StallRecorder drainTimes() {
+    return drains;
+  }
+
+  /** Subscribe this to the federation: it queues events and never blocks the coordinator. */
+  public Consumer<FederationEvent> eventListener() {
+    return bridge;
+  }
+
+  // ------------------------------------------------------------------ session (any thread)
+
+  /**
+   * The simulation is built: subscribe to its events and, if asked, start rounds. Any thread.
+   *
+   * @param autoStart start rounds at once instead of waiting for Start
+   */
+  public void sessionReady(Federation fed, SessionInfo loaded, boolean autoStart) {
+    sessionReady(fed, null, loaded, autoStart);
+  }
+
+  /**
+   * As {@link #sessionReady(Federation, SessionInfo, boolean)}, with the federation's stored history (model
+   * versions, audit log), which adds the Models and Audit pages; null when it keeps none. Any thread.
+   */
+  public void sessionReady(Federation fed, FederationHistory hist, SessionInfo loaded, boolean autoStart) {
+    ui.execute(() -> attach(fed, hist, loaded, autoStart));
+  }
+
+  /** The simulation could not be built. Any thread. */
+  public void sessionFailed(Throwable error) {
+    ui.execute(() -> onFailed(error));
+  }
+
+  private void attach(Federation fed, FederationHistory hist, SessionInfo loaded, boolean autoStart) {
+    if (closed) {
+      return;
+    }
+    federation = fed;
+    history = hist;
+    session = loaded;
+    subscription = fed.subscribe(bridge);
+    timeline.strategy(loaded.strategy());
+    participants.attach(fed);
+    if (hist != null) {
+      models.attach(fed, hist);
+      audit.attach(hist);
+      pages.setAll(Page.values());
+    }
+    loading.set(false);
+    federationName.set(loaded.federationName());
+    summary.set(loaded.summary());
+    statusText.set("embedded simulation: " + loaded.dataDescription()
+        + (hist == null ? "" : " · history in " + hist.location()));
+    overview.ready(loaded);
+    setState(fed.state(), "");
+    if (autoStart) {
+      start();
+    }
+  }
+
+  private void onFailed(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    loading.set(false);
+    chip.set(Chip.FAILED);
+    stateDetail.set(reason);
+    startDisabled.set(true);
+    pauseDisabled.set(true);
+    stopDisabled.set(true);
+    statusText.set("embedded simulation: could not start — " + reason);
+    overview.failed(reason);
+  }
+
+  // ------------------------------------------------------------------ events (UI thread)
+
+  /** Applies a batch of events, in order, to this model and the pages'. UI thread. */
+  public void apply(List<FederationEvent> batch) {
+    if (closed) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    eventsSinceTick += batch.size();
+    for (FederationEvent e : batch) {
+      if (e instanceof StateChanged sc) {
+        setState(sc.to(), sc.reason());
+        if (sc.to() == FederationState.FAILED) {
+          alarm(new Alarm(sc.time(), Alarm.Severity.ERROR, "Federation failed", sc.reason(), null, currentRound));
+        }
+      } else if (e instanceof RoundPhaseChanged pc && pc.roundId() >= currentRound) {
+        currentRound = pc.roundId();
+        currentPhase = pc.to();
+      } else if (e instanceof RoundCommitted rc) {
+        lastCommit.set(rc.time());
+      } else if (e instanceof RoundAborted ra) {
+        alarm(new Alarm(ra.time(), Alarm.Severity.WARNING, "Round " + ra.roundId() + " aborted", ra.reason(), null,
+            ra.roundId()));
+      } else if (e instanceof ParticipantSuspended ps) {
+        alarm(new Alarm(ps.time(), Alarm.Severity.ERROR, "Participant " + ps.participantId() + " suspended",
+            ps.reason(), ps.participantId(), currentRound));
+      }
+    }
+    overview.apply(batch);
+    timeline.apply(batch);
+    participants.apply(batch);
+    learning.apply(batch);
+    models.apply(batch);
+    audit.apply(batch);
+    updateRoundText();
+    updateLastCommitText(clock.instant());
+    drains.record(System.nanoTime() - t0);
+  }
+
+  private void alarm(Alarm a) {
+    alarms.add(0, a);
+    if (alarms.size() > MAX_ALARMS) {
+      alarms.remove(MAX_ALARMS, alarms.size());
+    }
+  }
+
+  /** Shows {@code p} (if it is available). UI thread. */
+  public void show(Page p) {
+    if (p == null || !pages.contains(p)) {
+      return;
+    }
+    page.set(p);
+    models.active(p == Page.MODELS);
+    audit.active(p == Page.AUDIT);
+  }
+
+  private void setState(FederationState s, String reason) {
+    state.set(s);
+    chip.set(Chip.of(s));
+    stateDetail.set(reason == null ? "" : reason);
+    startDisabled.set(federation == null || s != FederationState.CREATED);
+    pauseDisabled.set(federation == null || (s != FederationState.RUNNING && s != FederationState.PAUSED));
+    pauseText.set(s == FederationState.PAUSED ? "Resume" : "Pause");
+    stopDisabled.set(federation == null || s.isTerminal());
+  }
+
+  private void updateRoundText() {
+    if (currentRound == 0) {
+      roundText.set("No round yet");
+      return;
+    }
+    int planned = session == null ? 0 : session.rounds();
+    roundNumberText.set(planned > 0 ? currentRound + " of " + planned : Long.toString(currentRound));
+    phaseText.set(currentPhase == null ? "" : title(currentPhase)
+        + (state.get() == FederationState.PAUSED ? " · paused" : ""));
+    String phase = currentPhase == null ? "" : " · " + title(currentPhase);
+    roundText.set(planned > 0
+        ? "Round " + currentRound + " of " + planned + phase
+        : "Round " + currentRound + phase);
+  }
+
+  static String title(RoundPhase p) {
+    String n = p.name().toLowerCase(Locale.ROOT);
+    return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+  }
+
+  /** Once a second, UI thread: refreshes events per second and "last commit … ago". */
+  public void tick() {
+    Instant now = clock.instant();
+    double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
+    if (seconds > 0) {
+      eventsPerSecond.set(eventsSinceTick / seconds);
+      eventsRateText.set(Units.rate(eventsPerSecond.get()) + " events/s");
+      eventsSinceTick = 0;
+      lastTick = now;
+    }
+    updateLastCommitText(now);
+    participants.tick();
+    models.tick();
+    audit.tick();
+  }
+
+  private void updateLastCommitText(Instant now) {
+    Instant t = lastCommit.get();
+    lastCommitText.set(t == null ? "no commit yet"
+        : "last commit " + Units.clock(t) + " (" + Units.ago(t, now) + ")");
+  }
+
+  // ------------------------------------------------------------------ commands (UI thread)
+
+  /** Starts the round schedule. */
+  public void start() {
+    command(Federation::start);
+  }
+
+  /** Pauses (the current round finishes, no new one starts) or, when paused, resumes. */
+  public void togglePause() {
+    if (state.get() == FederationState.PAUSED) {
+      command(Federation::resume);
+    } else if (state.get() == FederationState.RUNNING) {
+      command(Federation::pause);
+    }
+  }
+
+  /** Stops the federation for good: the current round is aborted. Confirm with the operator first. */
+  public void stop() {
+    command(Federation::stop);
+  }
+
+  /** What stopping will do, for the confirmation dialog. */
+  public String stopConsequences() {
+    String round = currentRound > 0 && currentPhase != null && !currentPhase.isTerminal()
+        ? "Round " + currentRound + " will be aborted and no"
+        : "No";
+    return round + " further rounds will run. A stopped federation cannot be restarted; the "
+        + overview.committedRoundsProperty().get()
+        + " committed rounds stay on screen until you close the console.";
+  }
+
+  private void command(Consumer<Federation> c) {
+    if (federation == null || closed) {
+      return;
+    }
+    try {
+      c.accept(federation);
+    } catch (RejectedExecutionException e) {
+      log.warn("the federation refused a command", e);
+      stateDetail.set("command refused: " + e.getMessage());
+    }
+  }
+
+  /** The federation, once loaded (null before). */
+  public Federation federation() {
+    return federation;
+  }
+
+  /** Its stored history, or null when it keeps none. */
+  public FederationHistory history() {
+    return history;
+  }
+
+  /** The current round (0 before the first). */
+  public long currentRound() {
+    return currentRound;
+  }
+
+  /** Unsubscribes and stops delivering events. Does not close the federation (its owner does). */
+  @Override
+  public void close() {
+    closed = true;
+    if (subscription != null) {
+      subscription.close();
+    }
+    bridge.close();
+  }
+
+  // ------------------------------------------------------------------ properties
+
+  /** The page on screen. */
+  public ReadOnlyObjectProperty<Page> pageProperty() {
+    return page.getReadOnlyProperty();
+  }
+
+  /** Pages that work for this federation, in rail order (Models and Audit need stored history). */
+  public ObservableList<Page> pages() {
+    return pagesView;
+  }
+
+  /** Alarms, newest first. */
+  public ObservableList<Alarm> alarms() {
+    return alarmsView;
+  }
+
+  /** True while loading or while a long operation runs. */
+  public BooleanBinding busyProperty() {
+    return busy;
+  }
+
+  /** What is running, for the progress bar's label. */
+  public StringBinding busyTextProperty() {
+    return busyText;
+  }
+
+  public ReadOnlyStringProperty federationNameProperty() {
+    return federationName.getReadOnlyProperty();
+  }
+
+  /** "20 participants · 10 per round · logreg · fedavg". */
+  public ReadOnlyStringProperty summaryProperty() {
+    return summary.getReadOnlyProperty();
+  }
+
+  /** The federation's life-cycle state; null until the simulation is loaded. */
+  public ReadOnlyObjectProperty<FederationState> stateProperty() {
+    return state.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Chip> chipProperty() {
+    return chip.getReadOnlyProperty();
+  }
+
+  /** Why the state last changed (the engine's reason), for the chip's tooltip. */
+  public ReadOnlyStringProperty stateDetailProperty() {
+    return stateDetail.getReadOnlyProperty();
+  }
+
+  /** "12 of 500" for the Overview's round tile. */
+  public ReadOnlyStringProperty roundNumberTextProperty() {
+    return roundNumberText.getReadOnlyProperty();
+  }
+
+  /** "Collecting" (the current round's phase). */
+  public ReadOnlyStringProperty phaseTextProperty() {
+    return phaseText.getReadOnlyProperty();
+  }
+
+  /** "Round 12 of 500 · Collecting". */
+  public ReadOnlyStringProperty roundTextProperty() {
+    return roundText.getReadOnlyProperty();
+  }
+
+  public ReadOnlyBooleanProperty startDisabledProperty() {
+    return startDisabled.getReadOnlyProperty();
+  }
+
+  public ReadOnlyBooleanProperty pauseDisabledProperty() {
+    return pauseDisabled.getReadOnlyProperty();
+  }
+
+  /** "Pause" while running, "Resume" while paused. */
+  public ReadOnlyStringProperty pauseTextProperty() {
+    return pauseText.getReadOnlyProperty();
+  }
+
+  public ReadOnlyBooleanProperty stopDisabledProperty() {
+    return stopDisabled.getReadOnlyProperty();
+  }
+
+  /** True while the simulation is being built. */
+  public ReadOnlyBooleanProperty loadingProperty() {
+    return loading.getReadOnlyProperty();
+  }
+
+  /** "embedded simulation: Fashion-MNIST (…), dirichlet:0.5 over 20 participants". */
+  public ReadOnlyStringProperty statusTextProperty() {
+    return statusText.getReadOnlyProperty();
+  }
+
+  public ReadOnlyDoubleProperty eventsPerSecondProperty() {
+    return eventsPerSecond.getReadOnlyProperty();
+  }
+
+  /** "12 events/s". */
+  public ReadOnlyStringProperty eventsRateTextProperty() {
+    return eventsRateText.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Instant> lastCommitProperty() {
+    return lastCommit.getReadOnlyProperty();
+  }
+
+  /** "last commit 14:03:27 (3 s ago)". */
+  public ReadOnlyStringProperty lastCommitTextProperty() {
+    return lastCommitText.getReadOnlyProperty();
+  }
+}

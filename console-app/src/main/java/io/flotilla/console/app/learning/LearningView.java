@@ -1,0 +1,182 @@
+package io.flotilla.console.app.learning;
+
+import atlantafx.base.theme.Styles;
+import io.fair_acc.chartfx.XYChart;
+import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
+import io.fair_acc.chartfx.plugins.DataPointTooltip;
+import io.fair_acc.chartfx.plugins.XValueIndicator;
+import io.fair_acc.chartfx.plugins.Zoomer;
+import io.fair_acc.chartfx.renderer.ErrorStyle;
+import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
+import io.fair_acc.chartfx.ui.css.DataSetNode;
+import io.fair_acc.chartfx.ui.geometry.Side;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.StrokeLineCap;
+
+/**
+ * The Learning page: one large chart of the global model's train and test loss and its test accuracy per
+ * round, with the spread of the participants' local training loss as a shaded band (10th to 90th
+ * percentile, line at the median), and a dashed marker wherever training was paused, resumed, stopped or
+ * rolled back, or a participant was suspended. Drag a rectangle to zoom, right-click to zoom out.
+ *
+ * <p>Ids: {@code #learningDetailChart}, {@code #learningLatest}. Thread-safety: FX thread only.
+ */
+public final class LearningView {
+  private final LearningViewModel vm;
+  private final BorderPane root = new BorderPane();
+  private final DefaultNumericAxis roundAxis = new DefaultNumericAxis("round") {
+    @Override
+    public double computePreferredTickUnit(double axisLength) {
+      return Math.max(1, Math.ceil(super.computePreferredTickUnit(axisLength))); // rounds are whole numbers
+    }
+  };
+  private final XYChart chart;
+  private final List<XValueIndicator> markerPlugins = new ArrayList<>();
+
+  public LearningView(LearningViewModel vm) {
+    this.vm = vm;
+    this.chart = buildChart();
+    Label title = new Label("Learning curves");
+    title.getStyleClass().addAll(Styles.TITLE_4, "card-title");
+    Label latest = new Label();
+    latest.setId("learningLatest");
+    latest.textProperty().bind(vm.latestProperty());
+    latest.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    Label hint = new Label("drag to zoom · right-click to zoom out");
+    hint.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    HBox header = new HBox(12, title, latest, spacer, hint);
+    header.setAlignment(Pos.CENTER_LEFT);
+    header.getStyleClass().add("card-header");
+
+    Label empty = new Label("The curves fill in as rounds commit.");
+    empty.getStyleClass().addAll(Styles.TEXT_MUTED, "empty-state");
+    empty.visibleProperty().bind(vm.committedProperty().isEqualTo(0));
+    empty.setMouseTransparent(true);
+    StackPane plot = new StackPane(chart, empty);
+    plot.getStyleClass().add("chart-pane");
+    VBox card = new VBox(header, plot);
+    VBox.setVgrow(plot, Priority.ALWAYS);
+    card.getStyleClass().add("card");
+    root.setCenter(card);
+    root.getStyleClass().add("page");
+  }
+
+  public Node node() {
+    return root;
+  }
+
+  public XYChart chart() {
+    return chart;
+  }
+
+  private XYChart buildChart() {
+    roundAxis.setUnit(null);
+    roundAxis.setAnimated(false);
+    roundAxis.setAutoRangeRounding(false);
+    roundAxis.setAutoRangePadding(0.01);
+    DefaultNumericAxis lossAxis = new DefaultNumericAxis("loss");
+    lossAxis.setUnit(null);
+    lossAxis.setSide(Side.LEFT);
+    lossAxis.setAnimated(false);
+    lossAxis.setForceZeroInRange(true);
+    lossAxis.setAutoRangeRounding(false);
+    lossAxis.setAutoRangePadding(0.05);
+    DefaultNumericAxis accuracyAxis = new DefaultNumericAxis("test accuracy", 0, 1, 0.1);
+    accuracyAxis.setUnit(null);
+    accuracyAxis.setSide(Side.RIGHT);
+    accuracyAxis.setAutoRanging(false);
+    accuracyAxis.setAnimated(false);
+
+    XYChart c = new XYChart(roundAxis, lossAxis);
+    c.setId("learningDetailChart");
+    c.setAnimated(false);
+    c.setLegendVisible(true);
+    c.getStyleClass().add("learning-detail-chart");
+
+    ErrorDataSetRenderer band = new ErrorDataSetRenderer();
+    band.setErrorStyle(ErrorStyle.ERRORSURFACE);
+    band.setDrawMarker(false);
+    band.setPointReduction(false);
+    band.getDatasets().add(vm.localSpread());
+
+    ErrorDataSetRenderer losses = lines();
+    losses.getDatasets().addAll(vm.trainLoss(), vm.testLoss());
+    ErrorDataSetRenderer accuracy = lines();
+    accuracy.getAxes().add(accuracyAxis);
+    accuracy.getDatasets().add(vm.testAccuracy());
+    c.getRenderers().setAll(band, losses, accuracy);
+    c.getPlugins().addAll(new Zoomer(), new DataPointTooltip());
+
+    vm.markers().addListener((ListChangeListener<LearningViewModel.Marker>) ch -> {
+      while (ch.next()) {
+        List<XValueIndicator> gone = markerPlugins.subList(ch.getFrom(), ch.getFrom() + ch.getRemovedSize());
+        c.getPlugins().removeAll(gone);
+        gone.clear();
+        int at = ch.getFrom();
+        for (LearningViewModel.Marker m : ch.getAddedSubList()) {
+          XValueIndicator marker = new MarkerIndicator(roundAxis, m);
+          marker.setEditable(false);
+          markerPlugins.add(at++, marker);
+          c.getPlugins().add(marker);
+        }
+      }
+    });
+    return c;
+  }
+
+  /** A dashed vertical marker whose line and label carry the marker kind's style class. */
+  private static final class MarkerIndicator extends XValueIndicator {
+    private final String kind;
+
+    MarkerIndicator(DefaultNumericAxis axis, LearningViewModel.Marker m) {
+      super(axis, m.round(), m.label());
+      this.kind = m.kind().styleClass();
+      updateStyleClass();
+    }
+
+    @Override
+    public void updateStyleClass() {
+      super.updateStyleClass();
+      if (kind != null) {
+        line.getStyleClass().remove(kind);
+        line.getStyleClass().add(kind);
+        label.getStyleClass().remove(kind);
+        label.getStyleClass().add(kind);
+      }
+    }
+  }
+
+  private static ErrorDataSetRenderer lines() {
+    ErrorDataSetRenderer r = new ErrorDataSetRenderer() {
+      @Override
+      public boolean drawLegendSymbol(DataSetNode style, Canvas canvas) {
+        GraphicsContext gc = canvas.getGraphicsContext2D();
+        gc.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        gc.setStroke(style.getLineColor());
+        gc.setLineWidth(3);
+        gc.setLineCap(StrokeLineCap.ROUND);
+        gc.strokeLine(3, canvas.getHeight() / 2, canvas.getWidth() - 3, canvas.getHeight() / 2);
+        return true;
+      }
+    };
+    r.setErrorStyle(ErrorStyle.NONE);
+    r.setDrawMarker(false);
+    r.setPointReduction(false);
+    return r;
+  }
+}

@@ -1,0 +1,211 @@
+package io.flotilla.console.app.participants;
+
+import io.flotilla.console.app.format.Units;
+import java.time.Instant;
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * One participant in the Participants table. Its properties change in place (from events and from the
+ * coordinator's periodic snapshots), so the table repaints single cells. Unknown numbers are -1 (counts) or
+ * NaN (rates, trust).
+ *
+ * <p>Thread-safety: confined to the UI thread, like the {@link ParticipantsViewModel} that owns it.
+ */
+public final class ParticipantRow {
+  /** How healthy a participant looks, for the row's colour. */
+  public enum Health {
+    GOOD, WARN, BAD;
+
+    /** CSS class: {@code health-warn}. */
+    public String styleClass() {
+      return "health-" + name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final String id;
+  private final ReadOnlyStringWrapper deviceClass = new ReadOnlyStringWrapper("unknown");
+  private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper("ACTIVE");
+  private final ReadOnlyLongWrapper samples = new ReadOnlyLongWrapper(-1);
+  private final ReadOnlyLongWrapper selected = new ReadOnlyLongWrapper(0);
+  private final ReadOnlyLongWrapper accepted = new ReadOnlyLongWrapper(0);
+  private final ReadOnlyLongWrapper failures = new ReadOnlyLongWrapper(0);
+  private final ReadOnlyLongWrapper refused = new ReadOnlyLongWrapper(0);
+  private final ReadOnlyDoubleWrapper successRate = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyDoubleWrapper trust = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyIntegerWrapper strikes = new ReadOnlyIntegerWrapper(0);
+  private final ReadOnlyObjectWrapper<Instant> lastAnswer = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyStringWrapper lastAnswerText = new ReadOnlyStringWrapper(Units.NONE);
+  private final ReadOnlyStringWrapper lastNote = new ReadOnlyStringWrapper("");
+  private final ReadOnlyObjectWrapper<Health> health = new ReadOnlyObjectWrapper<>(Health.GOOD);
+
+  ParticipantRow(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public ReadOnlyStringProperty deviceClassProperty() {
+    return deviceClass.getReadOnlyProperty();
+  }
+
+  /** ACTIVE, IDLE, SUSPENDED, REVOKED (the engine's names). */
+  public ReadOnlyStringProperty stateProperty() {
+    return state.getReadOnlyProperty();
+  }
+
+  public String state() {
+    return state.get();
+  }
+
+  /** Local training samples it declared when it joined, or -1. */
+  public ReadOnlyLongProperty samplesProperty() {
+    return samples.getReadOnlyProperty();
+  }
+
+  /** Rounds it was selected for. */
+  public ReadOnlyLongProperty selectedProperty() {
+    return selected.getReadOnlyProperty();
+  }
+
+  public ReadOnlyLongProperty acceptedProperty() {
+    return accepted.getReadOnlyProperty();
+  }
+
+  /** Rounds it did not deliver (dropped out, timed out). */
+  public ReadOnlyLongProperty failuresProperty() {
+    return failures.getReadOnlyProperty();
+  }
+
+  /** Updates refused (validation, lateness) since the console attached. */
+  public ReadOnlyLongProperty refusedProperty() {
+    return refused.getReadOnlyProperty();
+  }
+
+  /** Accepted updates per round selected, NaN before its first selection. */
+  public ReadOnlyDoubleProperty successRateProperty() {
+    return successRate.getReadOnlyProperty();
+  }
+
+  /** Trust score in [0, 1] from the coordinator's trust policy. */
+  public ReadOnlyDoubleProperty trustProperty() {
+    return trust.getReadOnlyProperty();
+  }
+
+  /** Updates rejected as suspicious. */
+  public ReadOnlyIntegerProperty strikesProperty() {
+    return strikes.getReadOnlyProperty();
+  }
+
+  /** When it last answered (an update or a failure), or null. */
+  public ReadOnlyObjectProperty<Instant> lastAnswerProperty() {
+    return lastAnswer.getReadOnlyProperty();
+  }
+
+  /** "12 s ago". */
+  public ReadOnlyStringProperty lastAnswerTextProperty() {
+    return lastAnswerText.getReadOnlyProperty();
+  }
+
+  /** Its last outcome in words: "accepted (round 12)", "rejected: SUSPICIOUS_NORM …". */
+  public ReadOnlyStringProperty lastNoteProperty() {
+    return lastNote.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Health> healthProperty() {
+    return health.getReadOnlyProperty();
+  }
+
+  // ------------------------------------------------------------------ updates (view model only)
+
+  void joined(String device, long sampleCount) {
+    deviceClass.set(device == null ? "unknown" : device);
+    samples.set(sampleCount);
+  }
+
+  void counts(String st, String device, long sel, long acc, long fail, double tr, int str) {
+    state.set(st);
+    if (device != null) {
+      deviceClass.set(device);
+    }
+    selected.set(sel);
+    accepted.set(acc);
+    failures.set(fail);
+    trust.set(tr);
+    strikes.set(str);
+    rates();
+  }
+
+  void selectedOnce() {
+    selected.set(selected.get() + 1);
+    rates();
+  }
+
+  void acceptedOnce(Instant at, long round, boolean partial) {
+    accepted.set(accepted.get() + 1);
+    answered(at, (partial ? "accepted partial work" : "accepted") + " (round " + round + ")");
+  }
+
+  void failedOnce(Instant at, long round, String reason) {
+    failures.set(failures.get() + 1);
+    answered(at, "failed in round " + round + ": " + reason);
+  }
+
+  void refusedOnce(Instant at, long round, String reason) {
+    refused.set(refused.get() + 1);
+    answered(at, "refused in round " + round + ": " + reason);
+  }
+
+  void suspended(int str, double tr, String reason) {
+    state.set("SUSPENDED");
+    strikes.set(str);
+    trust.set(tr);
+    lastNote.set("suspended: " + reason);
+    rates();
+  }
+
+  private void answered(Instant at, String note) {
+    lastAnswer.set(at);
+    lastNote.set(note);
+    rates();
+  }
+
+  void clock(Instant now) {
+    Instant t = lastAnswer.get();
+    lastAnswerText.set(t == null ? Units.NONE : Units.ago(t, now));
+  }
+
+  private void rates() {
+    long sel = selected.get();
+    successRate.set(sel > 0 ? Math.min(1.0, accepted.get() / (double) sel) : Double.NaN);
+    health.set(healthOf());
+  }
+
+  private Health healthOf() {
+    String st = state.get();
+    if ("SUSPENDED".equals(st) || "REVOKED".equals(st) || (Double.isFinite(trust.get()) && trust.get() < 0.5)) {
+      return Health.BAD;
+    }
+    double rate = successRate.get();
+    if (strikes.get() > 0 || refused.get() > 0 || (selected.get() >= 3 && Double.isFinite(rate) && rate < 0.8)) {
+      return Health.WARN;
+    }
+    return Health.GOOD;
+  }
+
+  @Override
+  public String toString() {
+    return "ParticipantRow[" + id + ", " + state.get() + "]";
+  }
+}

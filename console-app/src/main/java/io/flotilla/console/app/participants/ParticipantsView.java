@@ -1,0 +1,275 @@
+package io.flotilla.console.app.participants;
+
+import atlantafx.base.controls.CustomTextField;
+import atlantafx.base.theme.Styles;
+import atlantafx.base.theme.Tweaks;
+import io.flotilla.console.app.format.Units;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.transformation.SortedList;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
+
+/**
+ * The Participants page: a sortable, filterable table of every participant (identity, device class,
+ * state, rounds selected, accepted, failures, refused updates, success rate, trust, strikes, last answer)
+ * with one colour per state and a health dot per row. A click opens the participant in the details drawer
+ * (its numbers and its recent rounds).
+ *
+ * <p>Operator actions on a participant (suspend, resume, revoke) are not offered: the engine's
+ * {@code Federation} facade does not provide them yet.
+ *
+ * <p>Ids: {@code #participants} (the table), {@code #participantFilter}, {@code #participantCounts}.
+ * Thread-safety: FX thread only.
+ */
+public final class ParticipantsView {
+  private final ParticipantsViewModel vm;
+  private final TableView<ParticipantRow> table = new TableView<>();
+  private final BorderPane root = new BorderPane();
+
+  /** @param onOpen opens a participant in the details drawer */
+  public ParticipantsView(ParticipantsViewModel vm, Consumer<ParticipantRow> onOpen) {
+    this.vm = vm;
+    buildTable();
+    table.setRowFactory(t -> {
+      TableRow<ParticipantRow> row = new TableRow<>() {
+        private final ChangeListener<ParticipantRow.Health> restyle = (o, was, is) -> restyle();
+        private ParticipantRow bound;
+
+        @Override
+        protected void updateItem(ParticipantRow item, boolean empty) {
+          super.updateItem(item, empty);
+          if (bound != null) {
+            bound.healthProperty().removeListener(restyle);
+          }
+          bound = empty ? null : item;
+          if (bound != null) {
+            bound.healthProperty().addListener(restyle);
+          }
+          restyle();
+        }
+
+        private void restyle() {
+          getStyleClass().removeIf(s -> s.startsWith("health-"));
+          if (bound != null) {
+            getStyleClass().add(bound.healthProperty().get().styleClass());
+          }
+        }
+      };
+      row.setOnMouseClicked(e -> {
+        if (e.getButton() == MouseButton.PRIMARY && !row.isEmpty()) {
+          onOpen.accept(row.getItem());
+        }
+      });
+      return row;
+    });
+
+    CustomTextField filter = new CustomTextField();
+    filter.setId("participantFilter");
+    filter.setPromptText("Filter: id, device, state, or good / warn / bad");
+    filter.setLeft(new FontIcon(MaterialDesignM.MAGNIFY));
+    filter.textProperty().bindBidirectional(vm.filterProperty());
+    filter.setPrefWidth(320);
+    Label counts = new Label();
+    counts.setId("participantCounts");
+    counts.textProperty().bind(vm.countsProperty());
+    counts.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    Label title = new Label("Participants");
+    title.getStyleClass().addAll(Styles.TITLE_4, "card-title");
+    title.setMinWidth(Label.USE_PREF_SIZE);
+    counts.setMinWidth(0);
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    HBox header = new HBox(12, title, counts, spacer, filter);
+    header.setAlignment(Pos.CENTER_LEFT);
+    header.getStyleClass().add("card-header");
+    VBox card = new VBox(header, table);
+    VBox.setVgrow(table, Priority.ALWAYS);
+    card.getStyleClass().add("card");
+    root.setCenter(card);
+    root.getStyleClass().add("page");
+  }
+
+  public Node node() {
+    return root;
+  }
+
+  public TableView<ParticipantRow> table() {
+    return table;
+  }
+
+  private void buildTable() {
+    table.setId("participants");
+    SortedList<ParticipantRow> sorted = new SortedList<>(vm.rows());
+    table.setItems(sorted);
+    // a fresh comparator each time: the sorted list re-sorts even when the sort order has not changed
+    table.setSortPolicy(t -> {
+      java.util.Comparator<ParticipantRow> c = t.getComparator();
+      sorted.setComparator(c == null ? null : (a, b) -> c.compare(a, b));
+      return true;
+    });
+    // values change in place: re-sort at most twice a second, and only when sorted and on screen
+    javafx.animation.PauseTransition resort = new javafx.animation.PauseTransition(javafx.util.Duration.millis(500));
+    resort.setOnFinished(e -> {
+      if (!table.getSortOrder().isEmpty() && table.getScene() != null) {
+        table.sort();
+      }
+    });
+    vm.changesProperty().addListener((o, a, b) -> {
+      if (resort.getStatus() != javafx.animation.Animation.Status.RUNNING && !table.getSortOrder().isEmpty()) {
+        resort.playFromStart();
+      }
+    });
+    table.getStyleClass().addAll(Styles.DENSE, Tweaks.EDGE_TO_EDGE, "participants-table");
+    // fixed widths and a horizontal scroll bar when the drawer narrows the page: no "Sel…" headers
+    table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+
+    TableColumn<ParticipantRow, String> id = new TableColumn<>("Participant");
+    id.setId("colId");
+    id.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyStringWrapper(c.getValue().id()));
+    id.setCellFactory(c -> new IdCell());
+    id.setPrefWidth(120);
+    TableColumn<ParticipantRow, String> device = text("Device", 90, ParticipantRow::deviceClassProperty);
+    TableColumn<ParticipantRow, String> state = text("State", 104, ParticipantRow::stateProperty);
+    state.setId("colState");
+    state.setCellFactory(c -> new StateCell());
+    TableColumn<ParticipantRow, Number> selected = number("Selected", 80, ParticipantRow::selectedProperty,
+        v -> Units.count(v.longValue()));
+    TableColumn<ParticipantRow, Number> accepted = number("Accepted", 80, ParticipantRow::acceptedProperty,
+        v -> Units.count(v.longValue()));
+    TableColumn<ParticipantRow, Number> failures = number("Failures", 76, ParticipantRow::failuresProperty,
+        v -> Units.count(v.longValue()));
+    TableColumn<ParticipantRow, Number> refused = number("Refused", 72, ParticipantRow::refusedProperty,
+        v -> Units.count(v.longValue()));
+    TableColumn<ParticipantRow, Number> success = number("Success", 80, ParticipantRow::successRateProperty,
+        v -> Units.percent(v.doubleValue()));
+    success.setId("colSuccess");
+    TableColumn<ParticipantRow, Number> trust = number("Trust", 64, ParticipantRow::trustProperty,
+        v -> Units.score(v.doubleValue()));
+    trust.setId("colTrust");
+    TableColumn<ParticipantRow, Number> strikes = number("Strikes", 64, ParticipantRow::strikesProperty,
+        v -> Integer.toString(v.intValue()));
+    TableColumn<ParticipantRow, Instant> last = new TableColumn<>("Last answer");
+    last.setCellValueFactory(c -> c.getValue().lastAnswerProperty());
+    last.setCellFactory(c -> new LastAnswerCell());
+    last.setPrefWidth(170);
+    last.setComparator((a, b) -> a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b));
+
+    table.getColumns().setAll(List.of(id, device, state, selected, accepted, failures, refused, success, trust,
+        strikes, last));
+    for (TableColumn<ParticipantRow, ?> c : table.getColumns()) {
+      c.setReorderable(false);
+      c.setMinWidth(c.getPrefWidth() * 0.8);
+    }
+    Label empty = new Label();
+    empty.textProperty().bind(vm.emptyTextProperty());
+    empty.getStyleClass().addAll(Styles.TEXT_MUTED, "empty-state");
+    table.setPlaceholder(empty);
+  }
+
+  private static TableColumn<ParticipantRow, String> text(String title, double width,
+      Function<ParticipantRow, ObservableValue<String>> value) {
+    TableColumn<ParticipantRow, String> c = new TableColumn<>(title);
+    c.setPrefWidth(width);
+    c.setCellValueFactory(f -> value.apply(f.getValue()));
+    return c;
+  }
+
+  private static TableColumn<ParticipantRow, Number> number(String title, double width,
+      Function<ParticipantRow, ObservableValue<Number>> value, Function<Number, String> format) {
+    TableColumn<ParticipantRow, Number> c = new TableColumn<>(title);
+    c.setPrefWidth(width);
+    c.setCellValueFactory(f -> value.apply(f.getValue()));
+    c.getStyleClass().add(Tweaks.ALIGN_RIGHT);
+    c.setComparator((a, b) -> Double.compare(nanLow(a), nanLow(b)));
+    c.setCellFactory(col -> new TableCell<>() {
+      @Override
+      protected void updateItem(Number item, boolean empty) {
+        super.updateItem(item, empty);
+        setText(empty || item == null ? null : format.apply(item));
+      }
+    });
+    return c;
+  }
+
+  private static double nanLow(Number n) {
+    double v = n == null ? Double.NaN : n.doubleValue();
+    return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+  }
+
+  /** The id with the health dot in front. */
+  private static final class IdCell extends TableCell<ParticipantRow, String> {
+    private final FontIcon dot = new FontIcon(MaterialDesignC.CIRCLE_MEDIUM);
+
+    IdCell() {
+      dot.getStyleClass().add("health-dot");
+    }
+
+    @Override
+    protected void updateItem(String item, boolean empty) {
+      super.updateItem(item, empty);
+      setText(empty ? null : item);
+      setGraphic(empty ? null : dot);
+    }
+  }
+
+  /** The state in its colour (the same colour everywhere in the console). */
+  private static final class StateCell extends TableCell<ParticipantRow, String> {
+    @Override
+    protected void updateItem(String item, boolean empty) {
+      super.updateItem(item, empty);
+      getStyleClass().removeIf(s -> s.startsWith("pstate-"));
+      if (empty || item == null) {
+        setText(null);
+        return;
+      }
+      getStyleClass().add(stateStyle(item));
+      setText(item.charAt(0) + item.substring(1).toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** CSS class of a participant state: {@code pstate-suspended}. */
+  public static String stateStyle(String state) {
+    return "pstate-" + state.toLowerCase(Locale.ROOT);
+  }
+
+  /** "12 s ago", the exact time and the last outcome in the tooltip. */
+  private static final class LastAnswerCell extends TableCell<ParticipantRow, Instant> {
+    private final Tooltip tip = new Tooltip();
+
+    @Override
+    protected void updateItem(Instant item, boolean empty) {
+      super.updateItem(item, empty);
+      textProperty().unbind();
+      if (empty || getTableRow() == null || getTableRow().getItem() == null) {
+        setText(null);
+        setTooltip(null);
+        return;
+      }
+      ParticipantRow r = getTableRow().getItem();
+      textProperty().bind(r.lastAnswerTextProperty());
+      tip.setText((item == null ? "no answer yet" : Units.clockMillis(item)) + "\n" + r.lastNoteProperty().get());
+      setTooltip(tip);
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package io.flotilla.console.app.participants;
+
+import io.flotilla.engine.api.Federation;
+import io.flotilla.engine.api.FederationEvent;
+import io.flotilla.engine.api.FederationEvent.ParticipantFailed;
+import io.flotilla.engine.api.FederationEvent.ParticipantJoined;
+import io.flotilla.engine.api.FederationEvent.ParticipantSuspended;
+import io.flotilla.engine.api.FederationEvent.RoundAborted;
+import io.flotilla.engine.api.FederationEvent.RoundCommitted;
+import io.flotilla.engine.api.FederationEvent.RoundStarted;
+import io.flotilla.engine.api.FederationEvent.UpdateAccepted;
+import io.flotilla.engine.api.FederationEvent.UpdateRejected;
+import io.flotilla.engine.api.FederationSnapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * State of the Participants page: one row per participant, updated in place from events (selections,
+ * answers, suspensions) and corrected from the coordinator's snapshots (state, counters, trust), a text
+ * filter, and counts by state.
+ *
+ * <p>Snapshots are asked for once a second while events arrive (and after each round ends), never waited
+ * for: the answer comes back through the UI executor. A snapshot reflects every event up to the newest one
+ * queued when it was taken ({@code queuedSeq}); it is applied only once those events have been applied
+ * here, so no event is counted twice.
+ *
+ * <p>Thread-safety: confined to the UI thread.
+ */
+public final class ParticipantsViewModel {
+  private static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(1);
+
+  private final Executor ui;
+  private final Clock clock;
+  private final LongSupplier queuedSeq;
+  // no extractor: a change of a row's property must not re-sort or re-filter the whole table once per
+  // property; the view re-sorts once per batch (see changesProperty) and the filter is re-applied here
+  private final ObservableList<ParticipantRow> rows = FXCollections.observableArrayList();
+  private final FilteredList<ParticipantRow> filtered = new FilteredList<>(rows);
+  private final Map<String, ParticipantRow> byId = new HashMap<>();
+  private final StringProperty filter = new SimpleStringProperty("");
+  private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper("No participants yet");
+  private final javafx.beans.property.ReadOnlyLongWrapper changes = new javafx.beans.property.ReadOnlyLongWrapper();
+  private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper("0");
+  private final ReadOnlyStringWrapper breakdown = new ReadOnlyStringWrapper("no participants yet");
+  private final ReadOnlyStringWrapper emptyText =
+      new ReadOnlyStringWrapper("Participants appear here as they join the federation.");
+  private Federation federation;
+  private long appliedSeq;
+  private boolean requestInFlight;
+  private boolean wanted = true;
+  private Instant lastRequest = Instant.EPOCH;
+  private Pending pending;
+  private java.util.function.Consumer<FederationSnapshot> onSnapshot = s -> { };
+
+  private record Pending(FederationSnapshot snapshot, long seq) {}
+
+  /**
+   * @param queuedSeq sequence number of the newest event queued for this view model (the event bridge's)
+   */
+  public ParticipantsViewModel(Executor ui, Clock clock, LongSupplier queuedSeq) {
+    this.ui = Objects.requireNonNull(ui, "ui");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.queuedSeq = Objects.requireNonNull(queuedSeq, "queuedSeq");
+    filter.addListener((o, was, is) -> {
+      refilter();
+      updateCounts();
+    });
+  }
+
+  static boolean matches(ParticipantRow r, String q) {
+    for (String word : q.split("\\s+")) {
+      if (!(r.id().toLowerCase(Locale.ROOT).contains(word)
+          || r.deviceClassProperty().get().toLowerCase(Locale.ROOT).contains(word)
+          || r.state().toLowerCase(Locale.ROOT).contains(word)
+          || r.healthProperty().get().name().toLowerCase(Locale.ROOT).equals(word))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void refilter() {
+    String q = filter.get() == null ? "" : filter.get().trim().toLowerCase(Locale.ROOT);
+    filtered.setPredicate(q.isEmpty() ? null : r -> matches(r, q));
+  }
+
+  /** The federation is ready: ask for a first snapshot. */
+  public void attach(Federation f) {
+    federation = f;
+    wanted = true;
+    requestSnapshot();
+  }
+
+  /** Applies a batch of events in order. */
+  public void apply(List<FederationEvent> batch) {
+    for (FederationEvent e : batch) {
+      apply(e);
+      appliedSeq = Math.max(appliedSeq, e.seq());
+    }
+    if (pending != null && appliedSeq >= pending.seq()) {
+      FederationSnapshot s = pending.snapshot();
+      pending = null;
+      applySnapshot(s);
+    }
+    changed();
+    if (!batch.isEmpty()) {
+      wanted = true;
+    }
+  }
+
+  /** Rows changed in place: re-apply the filter (states and health may have changed) and tell the view. */
+  private void changed() {
+    if (filter.get() != null && !filter.get().isBlank()) {
+      refilter();
+    }
+    updateCounts();
+    changes.set(changes.get() + 1);
+  }
+
+  /** Counts batches of in-place row changes: the table re-sorts on it (at most once per batch). */
+  public javafx.beans.property.ReadOnlyLongProperty changesProperty() {
+    return changes.getReadOnlyProperty();
+  }
+
+  private void apply(FederationEvent e) {
+    if (e instanceof ParticipantJoined pj) {
+      row(pj.participantId()).joined(pj.deviceClass(), pj.sampleCount());
+    } else if (e instanceof RoundStarted rs) {
+      for (String pid : rs.selected()) {
+        row(pid).selectedOnce();
+      }
+    } else if (e instanceof UpdateAccepted ua) {
+      row(ua.participantId()).acceptedOnce(ua.time(), ua.roundId(), ua.partial());
+    } else if (e instanceof UpdateRejected ur) {
+      row(ur.participantId()).refusedOnce(ur.time(), ur.roundId(),
+          ur.reason().name() + (ur.detail() == null || ur.detail().isBlank() ? "" : " (" + ur.detail() + ")"));
+    } else if (e instanceof ParticipantFailed pf) {
+      row(pf.participantId()).failedOnce(pf.time(), pf.roundId(), pf.reason());
+    } else if (e instanceof ParticipantSuspended ps) {
+      row(ps.participantId()).suspended(ps.strikes(), ps.trust(), ps.reason());
+    } else if (e instanceof RoundCommitted || e instanceof RoundAborted) {
+      wanted = true;
+    }
+  }
+
+  /** Once a second: refreshes "last answered … ago" and asks for a snapshot if events arrived. */
+  public void tick() {
+    Instant now = clock.instant();
+    for (ParticipantRow r : rows) {
+      r.clock(now);
+    }
+    if (wanted && Duration.between(lastRequest, now).compareTo(SNAPSHOT_EVERY) >= 0) {
+      requestSnapshot();
+    }
+  }
+
+  private void requestSnapshot() {
+    if (federation == null || requestInFlight) {
+      return;
+    }
+    requestInFlight = true;
+    wanted = false;
+    lastRequest = clock.instant();
+    federation.snapshot().whenComplete((s, error) -> {
+      long seq = queuedSeq.getAsLong(); // on the coordinator thread: the events this snapshot reflects
+      ui.execute(() -> {
+        requestInFlight = false;
+        if (s == null) {
+          return;
+        }
+        if (appliedSeq >= seq) {
+          applySnapshot(s);
+        } else {
+          pending = new Pending(s, seq);
+        }
+      });
+    });
+  }
+
+  /** Runs after each snapshot has been applied (the console gives the timeline its lanes). */
+  public void onSnapshot(java.util.function.Consumer<FederationSnapshot> listener) {
+    onSnapshot = listener == null ? s -> { } : listener;
+  }
+
+  private void applySnapshot(FederationSnapshot s) {
+    int before = rows.size();
+    List<ParticipantRow> added = new java.util.ArrayList<>();
+    for (FederationSnapshot.ParticipantSnapshot p : s.participants()) {
+      ParticipantRow r = byId.get(p.id());
+      if (r == null) { // new rows go in together: one list change for a thousand participants, not a thousand
+        r = new ParticipantRow(p.id());
+        byId.put(p.id(), r);
+        added.add(r);
+      }
+      r.counts(p.state(), p.deviceClass(), p.roundsSelected(), p.updatesAccepted(), p.failures(), p.trust(),
+          p.strikes());
+    }
+    rows.addAll(added);
+    changed();
+    if (rows.size() != before || before == 0) {
+      onSnapshot.accept(s);
+    }
+  }
+
+  private ParticipantRow row(String id) {
+    ParticipantRow r = byId.get(id);
+    if (r == null) {
+      r = new ParticipantRow(id);
+      byId.put(id, r);
+      rows.add(r);
+    }
+    return r;
+  }
+
+  private void updateCounts() {
+    if (rows.isEmpty()) {
+      counts.set("No participants yet");
+      return;
+    }
+    Map<String, Integer> byState = new TreeMap<>();
+    int problems = 0;
+    for (ParticipantRow r : rows) {
+      byState.merge(r.state().toLowerCase(Locale.ROOT), 1, Integer::sum);
+      if (r.healthProperty().get() != ParticipantRow.Health.GOOD) {
+        problems++;
+      }
+    }
+    int selectable = byState.getOrDefault("active", 0) + byState.getOrDefault("idle", 0);
+    headline.set(selectable + " of " + rows.size());
+    StringBuilder bd = new StringBuilder();
+    byState.forEach((st, n) -> bd.append(bd.length() == 0 ? "" : " · ").append(n).append(' ').append(st));
+    breakdown.set(bd.toString());
+    StringBuilder sb = new StringBuilder();
+    sb.append(rows.size()).append(" participants");
+    byState.forEach((st, n) -> sb.append(" · ").append(n).append(' ').append(st));
+    if (problems > 0) {
+      sb.append(" · ").append(problems).append(" need attention");
+    }
+    if (filtered.size() != rows.size()) {
+      sb.append(" · ").append(filtered.size()).append(" shown");
+    }
+    counts.set(sb.toString());
+    emptyText.set(rows.isEmpty() ? "Participants appear here as they join the federation."
+        : "No participant matches \"" + filter.get() + "\".");
+  }
+
+  /** Participants by state, e.g. {@code active → 27}. */
+  public Map<String, Integer> countsByState() {
+    Map<String, Integer> byState = new TreeMap<>();
+    for (ParticipantRow r : rows) {
+      byState.merge(r.state(), 1, Integer::sum);
+    }
+    return byState;
+  }
+
+  /** The row of {@code id}, or null. */
+  public ParticipantRow find(String id) {
+    return byId.get(id);
+  }
+
+  /** Rows matching the filter, in join order (the table sorts its own view). */
+  public ObservableList<ParticipantRow> rows() {
+    return filtered;
+  }
+
+  /** Every row, unfiltered. */
+  public List<ParticipantRow> all() {
+    return List.copyOf(rows);
+  }
+
+  /** Words that must all occur in the id, device class, state, or health (good / warn / bad). */
+  public StringProperty filterProperty() {
+    return filter;
+  }
+
+  /** "30 participants · 28 active · 2 suspended · 3 need attention". */
+  public ReadOnlyStringProperty countsProperty() {
+    return counts.getReadOnlyProperty();
+  }
+
+  /** "28 of 30": participants that can be selected (active or idle) out of all. */
+  public ReadOnlyStringProperty headlineProperty() {
+    return headline.getReadOnlyProperty();
+  }
+
+  /** "28 active · 2 suspended · 3 need attention". */
+  public ReadOnlyStringProperty breakdownProperty() {
+    return breakdown.getReadOnlyProperty();
+  }
+
+  public ReadOnlyStringProperty emptyTextProperty() {
+    return emptyText.getReadOnlyProperty();
+  }
+}

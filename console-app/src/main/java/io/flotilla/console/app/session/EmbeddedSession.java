@@ -1,0 +1,177 @@
+package io.flotilla.console.app.session;
+
+import io.flotilla.console.app.history.FederationHistory;
+import io.flotilla.console.app.history.StoreHistory;
+import io.flotilla.engine.store.JdbcFederationStore;
+import io.flotilla.sim.inprocess.InProcessSimulation;
+import io.flotilla.sim.inprocess.SimulationConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process simulated federation that the console runs embedded. Loading (reading the data set,
+ * partitioning it, letting every participant join) happens on a background thread; {@link #ready()}
+ * completes with the simulation, or exceptionally with the reason it could not be built.
+ *
+ * <p>With {@link #openWithHistory} the federation is persisted in an H2 store (in a state directory, or a
+ * temporary one deleted on close), which gives the console its model versions, rollback and audit log
+ * ({@link #history()}).
+ *
+ * <p>Thread-safety: all methods may be called from any thread and none blocks (so the FX thread may call
+ * them). {@link #close()} is idempotent; a simulation that finishes loading after it is closed at once.
+ */
+public final class EmbeddedSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedSession.class);
+
+  private final SimulationConfig config;
+  private final ExecutorService loader;
+  private final CompletableFuture<Loaded> loaded;
+  private volatile boolean closed;
+
+  /** What loading produced: the simulation and, when persisted, its store and where it lives. */
+  private record Loaded(InProcessSimulation sim, JdbcFederationStore store, FederationHistory history,
+      Path temporaryDir) {}
+
+  /**
+   * A loaded session: the simulation and its stored history (null when it keeps none).
+   *
+   * @param simulation built, participants joined, rounds not started
+   */
+  public record Ready(InProcessSimulation simulation, FederationHistory history) {}
+
+  private EmbeddedSession(SimulationConfig config, Function<SimulationConfig, Loaded> factory) {
+    this.config = config;
+    this.loader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "flotilla-console-loader");
+      t.setDaemon(true);
+      return t;
+    });
+    this.loaded = CompletableFuture.supplyAsync(() -> factory.apply(config), loader);
+    loaded.thenAccept(l -> {
+      if (closed) {
+        closeInBackground(l);
+      }
+    });
+    loader.shutdown(); // one task only; the thread ends when it is done
+  }
+
+  /** Starts loading {@code config} in the background with {@link InProcessSimulation#create}, keeping no history. */
+  public static EmbeddedSession open(SimulationConfig config) {
+    return open(config, InProcessSimulation::create);
+  }
+
+  /** Starts loading with {@code factory} (tests substitute their own); keeps no history. */
+  public static EmbeddedSession open(SimulationConfig config,
+      Function<SimulationConfig, InProcessSimulation> factory) {
+    Objects.requireNonNull(factory, "factory");
+    return new EmbeddedSession(Objects.requireNonNull(config, "config"),
+        c -> new Loaded(factory.apply(c), null, null, null));
+  }
+
+  /**
+   * Starts loading {@code config} persisted in {@code stateDir} (resuming the federation stored there), or,
+   * when {@code stateDir} is null, in a temporary directory that {@link #close()} deletes.
+   */
+  public static EmbeddedSession openWithHistory(SimulationConfig config, Path stateDir) {
+    return new EmbeddedSession(Objects.requireNonNull(config, "config"), c -> {
+      Path temp = null;
+      Path dir = stateDir;
+      try {
+        if (dir == null) {
+          temp = Files.createTempDirectory("flotilla-console-");
+          dir = temp;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary state directory", e);
+      }
+      JdbcFederationStore store = JdbcFederationStore.openDirectory(dir);
+      try {
+        InProcessSimulation sim = InProcessSimulation.create(c, store);
+        return new Loaded(sim, store, new StoreHistory(store, sim.federation().config().name()), temp);
+      } catch (RuntimeException e) {
+        store.close();
+        deleteQuietly(temp);
+        throw e;
+      }
+    });
+  }
+
+  public SimulationConfig config() {
+    return config;
+  }
+
+  /** Completes on the loader thread once the simulation is built (participants joined, rounds not started). */
+  public CompletableFuture<InProcessSimulation> ready() {
+    return loaded.thenApply(Loaded::sim);
+  }
+
+  /** Completes with the federation's stored history once loaded; with null when it keeps none. */
+  public CompletableFuture<FederationHistory> history() {
+    return loaded.thenApply(Loaded::history);
+  }
+
+  /** Completes with the simulation and its history once loaded. */
+  public CompletableFuture<Ready> loaded() {
+    return loaded.thenApply(l -> new Ready(l.sim(), l.history()));
+  }
+
+  /** Closes the simulation (stopping its federation) on a separate thread, so the caller never waits. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (loaded.isDone() && !loaded.isCompletedExceptionally()) {
+      closeInBackground(loaded.join()); // done: join returns at once
+    }
+  }
+
+  private static void closeInBackground(Loaded l) {
+    // Not a daemon: the JVM waits for the federation to stop cleanly (and its store to close) before it exits.
+    Thread t = new Thread(() -> {
+      try {
+        l.sim().close();
+      } catch (RuntimeException e) {
+        log.warn("closing the embedded simulation failed", e);
+      }
+      if (l.store() != null) {
+        try {
+          l.store().close();
+        } catch (RuntimeException e) {
+          log.warn("closing the embedded federation's store failed", e);
+        }
+      }
+      deleteQuietly(l.temporaryDir());
+    }, "flotilla-console-close");
+    t.start();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          log.debug("could not delete {}", p, e);
+        }
+      });
+    } catch (IOException e) {
+      log.warn("could not delete the temporary state directory {}", dir, e);
+    }
+  }
+}

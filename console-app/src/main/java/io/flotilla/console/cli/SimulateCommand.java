@@ -1,0 +1,310 @@
+package io.flotilla.console.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flotilla.engine.api.Extensions;
+import io.flotilla.engine.api.FederationEvent;
+import io.flotilla.engine.api.FederationSnapshot;
+import io.flotilla.engine.api.FederationState;
+import io.flotilla.engine.model.ModelState;
+import io.flotilla.engine.store.JdbcFederationStore;
+import io.flotilla.sim.inprocess.InProcessSimulation;
+import io.flotilla.sim.inprocess.SimulationConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flotilla simulate}: runs a whole federation in-process over simulated participants and prints a
+ * line per round; {@code --report} writes the JSON report. The flags are a stable contract.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run a simulated federation in-process and report its learning curve.")
+public final class SimulateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", paramLabel = "SPEC", defaultValue = "synthetic:0,0",
+      description = "synthetic:ALPHA,BETA | synthetic-iid | fashion-mnist[:PATH] (default: ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(names = "--partition", paramLabel = "SPEC",
+      description = "natural | iid | dirichlet:ALPHA | shards:K (default: natural for synthetic, iid otherwise)")
+  String partition;
+
+  @Option(names = "--participants", paramLabel = "N", defaultValue = "30",
+      description = "number of participants (default: ${DEFAULT-VALUE})")
+  int participants;
+
+  @Option(names = "--per-round", paramLabel = "M",
+      description = "participants selected per round (default: min(N, 10))")
+  Integer perRound;
+
+  @Option(names = "--min-updates", paramLabel = "Q", defaultValue = "1",
+      description = "quorum: accepted updates a round needs to commit (default: ${DEFAULT-VALUE})")
+  int minUpdates;
+
+  @Option(names = "--rounds", paramLabel = "R", defaultValue = "20", description = "rounds to commit (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--model", paramLabel = "SPEC", defaultValue = "logreg",
+      description = "logreg | mlp:HIDDEN (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--strategy", paramLabel = "NAME[:k=v,...]", defaultValue = "fedavg",
+      description = "aggregation strategy (default: ${DEFAULT-VALUE})")
+  String strategy;
+
+  @Option(names = "--selection", paramLabel = "NAME[:k=v,...]", defaultValue = "uniform",
+      description = "selection policy (default: ${DEFAULT-VALUE})")
+  String selection;
+
+  @Option(names = "--local-epochs", paramLabel = "E", defaultValue = "1", description = "local epochs (default: ${DEFAULT-VALUE})")
+  int localEpochs;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "10", description = "mini-batch size (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.01", description = "local learning rate (default: ${DEFAULT-VALUE})")
+  float lr;
+
+  @Option(names = "--l2", paramLabel = "L2", defaultValue = "0", description = "L2 weight decay in local training (default: ${DEFAULT-VALUE})")
+  float l2;
+
+  @Option(names = "--stragglers", paramLabel = "FRACTION", defaultValue = "0",
+      description = "fraction of each round's cohort that completes only 1..E-1 epochs (default: ${DEFAULT-VALUE})")
+  double stragglers;
+
+  @Option(names = "--devices", paramLabel = "MIX", defaultValue = "uniform",
+      description = "device population: uniform | mixed | dropout:P (default: ${DEFAULT-VALUE})")
+  String devices;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--adversaries", paramLabel = "KIND:FRACTION[:PARAM][,...]", defaultValue = "none",
+      description = "attacking participants: sign-flip, scaling, noise, label-flip, free-rider, e.g. sign-flip:0.3 "
+          + "(default: ${DEFAULT-VALUE})")
+  String adversaries;
+
+  @Option(names = "--validation", paramLabel = "SPEC[;SPEC...]", defaultValue = "default",
+      description = "update screening: default (norm and direction), none, or validators such as "
+          + "'norm:z=3;direction:min-cosine=0' (default: ${DEFAULT-VALUE})")
+  String validation;
+
+  @Option(names = "--suspend-after", paramLabel = "N", defaultValue = "3",
+      description = "suspend a participant after N suspicious updates; 0 = never (default: ${DEFAULT-VALUE})")
+  int suspendAfter;
+
+  @Option(names = "--dp", paramLabel = "clip=C,noise=Z,delta=D[,budget=EPS]",
+      description = "central differential privacy: clip updates to C, add N(0,(Z*C)^2) noise, report epsilon "
+          + "for delta D, stop before epsilon passes EPS")
+  String dp;
+
+  @Option(names = "--plugins", paramLabel = "DIR", description = "load extension jars from this folder")
+  Path plugins;
+
+  @Option(names = "--report", paramLabel = "FILE.json", description = "write the JSON report here")
+  Path report;
+
+  @Option(names = "--quiet", description = "print no per-round lines")
+  boolean quiet;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "persist the federation in DIR (H2 database and model blobs) and, when DIR already holds it, "
+          + "resume from its last committed round; the same flags then end with the same model")
+  Path stateDir;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulationConfig cfg;
+    try {
+      cfg = SimulationConfig.builder().dataset(dataset).partition(partition).participants(participants)
+          .perRound(perRound).minUpdates(minUpdates).rounds(rounds).model(model).strategy(strategy)
+          .selection(selection).localEpochs(localEpochs).batchSize(batchSize).learningRate(lr).l2(l2)
+          .stragglers(stragglers).devices(devices).seed(seed).adversaries(adversaries).validation(validation)
+          .suspendAfter(suspendAfter).dp(dp).plugins(plugins).build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (report != null && report.getParent() != null && !Files.isDirectory(report.getParent())) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--report: folder " + report.getParent() + " does not exist");
+    }
+    if (plugins != null && !Files.isDirectory(plugins)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--plugins: folder " + plugins + " does not exist");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    long t0 = System.nanoTime();
+    Extensions extensions = Extensions.load(plugins);
+    for (String problem : extensions.problems()) {
+      spec.commandLine().getErr().println("flotilla: warning: " + problem);
+    }
+    InProcessSimulation sim;
+    JdbcFederationStore opened = stateDir == null ? null : JdbcFederationStore.openDirectory(stateDir);
+    try {
+      sim = InProcessSimulation.create(cfg, extensions, Clock.systemUTC(), opened);
+    } catch (IllegalArgumentException e) {
+      closeQuietly(opened);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(opened);
+      throw e;
+    }
+    String[] failure = new String[1];
+    String[] finishReason = new String[1];
+    Map<Long, int[]> rejectedByRound = new HashMap<>(); // [rejected, suspicious]
+    List<Map<String, Object>> suspended = new ArrayList<>();
+    try (JdbcFederationStore store = opened; sim) {
+      long setupMs = (System.nanoTime() - t0) / 1_000_000;
+      if (!quiet) {
+        out.printf(Locale.ROOT, "flotilla simulate: %s; %d participants, %d per round, %s, %s (setup %d ms)%n",
+            sim.dataDescription(), cfg.participants(), cfg.perRound(), cfg.model(), cfg.strategy(), setupMs);
+        if (store != null) {
+          FederationSnapshot snap = sim.federation().snapshot().get();
+          out.printf(Locale.ROOT, "state: %s; %s at model version %d, %d of %d rounds committed%n",
+              store.location(), snap.committedRounds() > 0 || snap.modelVersion() > 0 ? "resuming" : "new federation",
+              snap.modelVersion(), snap.committedRounds(), cfg.rounds());
+        }
+        out.flush();
+      }
+      sim.federation().subscribe(e -> {
+        if (e instanceof FederationEvent.RoundCommitted c) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("round", c.roundId());
+          row.put("participants", c.contributors());
+          row.put("selected", c.selected());
+          row.put("train_loss", c.metrics().getOrDefault("train_loss", Double.NaN));
+          row.put("train_accuracy", c.metrics().getOrDefault("train_accuracy", Double.NaN));
+          row.put("test_loss", c.metrics().getOrDefault("test_loss", Double.NaN));
+          row.put("test_accuracy", c.metrics().getOrDefault("test_accuracy", Double.NaN));
+          row.put("duration_ms", c.durationMillis());
+          row.put("model_version", c.version());
+          row.put("model_sha256", c.modelSha256());
+          int[] rej = rejectedByRound.getOrDefault(c.roundId(), new int[2]);
+          row.put("rejected", rej[0]);
+          row.put("suspicious", rej[1]);
+          Double eps = c.metrics().get("dp_epsilon");
+          if (eps != null) {
+            row.put("epsilon", eps);
+          }
+          rows.add(row);
+          if (!quiet) {
+            out.printf(Locale.ROOT, "round %4d  participants %3d/%-3d  train_loss %.4f  test_loss %.4f  test_acc %.4f  %6d ms%s%s%n",
+                c.roundId(), c.contributors(), c.selected(), (double) row.get("train_loss"),
+                (double) row.get("test_loss"), (double) row.get("test_accuracy"), c.durationMillis(),
+                rej[0] > 0 ? String.format(Locale.ROOT, "  rejected %d (suspicious %d)", rej[0], rej[1]) : "",
+                eps != null ? String.format(Locale.ROOT, "  epsilon %.3f", eps) : "");
+            out.flush();
+          }
+        } else if (e instanceof FederationEvent.UpdateRejected u) {
+          int[] rej = rejectedByRound.computeIfAbsent(u.roundId(), k -> new int[2]);
+          rej[0]++;
+          if (u.reason().isSuspicious()) {
+            rej[1]++;
+          }
+        } else if (e instanceof FederationEvent.ParticipantSuspended ps) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("participant", ps.participantId());
+          m.put("strikes", ps.strikes());
+          m.put("reason", ps.reason());
+          suspended.add(m);
+          if (!quiet) {
+            out.printf(Locale.ROOT, "suspended %s: %s%n", ps.participantId(), ps.reason());
+            out.flush();
+          }
+        } else if (e instanceof FederationEvent.RoundAborted a && !quiet) {
+          out.printf(Locale.ROOT, "round %4d  aborted: %s%n", a.roundId(), a.reason());
+          out.flush();
+        } else if (e instanceof FederationEvent.StateChanged s && s.to() == FederationState.FAILED) {
+          failure[0] = s.reason();
+        } else if (e instanceof FederationEvent.StateChanged s && s.to() == FederationState.FINISHED) {
+          finishReason[0] = s.reason();
+        }
+      });
+      sim.start();
+      while (!sim.await(Duration.ofSeconds(1))) {
+        // keep waiting: rounds commit as fast as participants train
+      }
+      ModelState fin = sim.federation().globalModel();
+      long totalMs = (System.nanoTime() - t0) / 1_000_000;
+      if (report != null) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("finish_reason", finishReason[0]);
+        extra.put("suspended", suspended);
+        extra.put("adversaries", sim.participants().stream().filter(p -> p.adversary() != null)
+            .map(p -> p.id() + "=" + p.adversary()).toList());
+        extra.put("plugin_problems", extensions.problems());
+        writeReport(cfg, rows, fin, sim.federation().state(), failure[0], totalMs, extra);
+      }
+      if (sim.federation().state() != FederationState.FINISHED) {
+        spec.commandLine().getErr().println("flotilla: federation " + sim.federation().state().name().toLowerCase()
+            + (failure[0] == null ? "" : ": " + failure[0]));
+        return 1;
+      }
+      if (!quiet) {
+        Map<String, Object> last = rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1);
+        if (finishReason[0] != null && finishReason[0].startsWith("privacy budget")) {
+          out.println("finished early: " + finishReason[0]);
+        }
+        out.printf(Locale.ROOT, "final: test_accuracy %.4f  test_loss %.4f  model %s  (%d rounds, %.1f s)%n",
+            (double) last.getOrDefault("test_accuracy", Double.NaN), (double) last.getOrDefault("test_loss", Double.NaN),
+            fin.sha256(), rows.size(), totalMs / 1000.0);
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  private static void closeQuietly(JdbcFederationStore s) {
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  private void writeReport(SimulationConfig cfg, List<Map<String, Object>> rows, ModelState fin,
+      FederationState state, String failure, long totalMs, Map<String, Object> extra) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("config", cfg.describe());
+    root.put("rounds", rows);
+    Map<String, Object> fm = new LinkedHashMap<>();
+    Map<String, Object> last = rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1);
+    fm.put("test_accuracy", last.getOrDefault("test_accuracy", Double.NaN));
+    fm.put("test_loss", last.getOrDefault("test_loss", Double.NaN));
+    fm.put("train_loss", last.getOrDefault("train_loss", Double.NaN));
+    fm.put("model_sha256", fin.sha256());
+    fm.put("model_version", fin.version());
+    fm.put("parameters", fin.size());
+    fm.put("state", state.name().toLowerCase(Locale.ROOT));
+    if (failure != null) {
+      fm.put("failure", failure);
+    }
+    fm.put("total_ms", totalMs);
+    Object eps = last.get("epsilon");
+    if (eps != null) {
+      fm.put("epsilon", eps);
+    }
+    fm.putAll(extra);
+    root.put("final", fm);
+    ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path tmp = report.resolveSibling(report.getFileName() + ".tmp");
+    om.writeValue(tmp.toFile(), root);
+    Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

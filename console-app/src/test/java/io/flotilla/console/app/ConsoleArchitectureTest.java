@@ -1,0 +1,63 @@
+package io.flotilla.console.app;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The console window's layering: view models and the event bridge stay testable without the FX toolkit. */
+class ConsoleArchitectureTest {
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.flotilla.console.app");
+
+  @Test
+  void viewModelsAndTheBridgeNeverTouchControlsOrTheToolkit() {
+    noClasses()
+        .that().haveSimpleNameEndingWith("ViewModel")
+        .or().haveSimpleName("EventBridge")
+        .or().haveSimpleName("RoundRow")
+        .or().haveSimpleName("LearningCurve")
+        .or().haveSimpleName("ParticipantRow")
+        .or().haveSimpleName("ModelVersionRow")
+        .or().haveSimpleName("OperationTracker")
+        .or().haveSimpleName("TimelineModel")
+        .or().haveSimpleName("Viewport")
+        .or().haveSimpleName("StallRecorder")
+        .or().haveSimpleName("SettingsStore")
+        .or().resideInAPackage("io.flotilla.console.app.history..")
+        .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.application..",
+            "javafx.stage..", "io.fair_acc.chartfx..", "atlantafx..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theConsoleUsesTheEngineOnlyThroughItsApi() {
+    noClasses()
+        .that().resideInAPackage("io.flotilla.console.app..")
+        .and().resideOutsideOfPackages("io.flotilla.console.app.history..", "io.flotilla.console.app.session..")
+        .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
+            .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi.."))))
+        .check(CLASSES);
+  }
+
+  /**
+   * The stored history (model versions, audit log) is read through the engine's store, which is not part
+   * of its API yet: only the session (which opens the store) and the history adapter may touch it, and
+   * nothing of the engine's internals beyond the store, its audit log and the model format.
+   */
+  @Test
+  void onlyTheHistoryAdapterAndTheSessionTouchTheStore() {
+    noClasses()
+        .that().resideInAnyPackage("io.flotilla.console.app.history..", "io.flotilla.console.app.session..")
+        .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
+            .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi..",
+                "io.flotilla.engine.store..", "io.flotilla.engine.audit..", "io.flotilla.engine.model.."))))
+        .check(CLASSES);
+  }
+}

@@ -1,0 +1,98 @@
+package io.flotilla.console.app.participants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flotilla.console.app.FakeFederation;
+import io.flotilla.console.app.TestEvents;
+import io.flotilla.engine.api.FederationSnapshot;
+import io.flotilla.engine.api.FederationSnapshot.ParticipantSnapshot;
+import io.flotilla.engine.api.FederationState;
+import io.flotilla.engine.api.RejectReason;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ParticipantsViewModelTest {
+  private final TestEvents ev = new TestEvents();
+  private final AtomicLong queued = new AtomicLong();
+  private final FakeFederation fed = new FakeFederation();
+  private final ParticipantsViewModel vm = new ParticipantsViewModel(Runnable::run,
+      Clock.fixed(Instant.parse("2025-01-01T10:00:10Z"), ZoneOffset.UTC), queued::get);
+
+  private static FederationSnapshot snapshot(ParticipantSnapshot... ps) {
+    return new FederationSnapshot("f", FederationState.RUNNING, 1, null, 1, "sha", 1, List.of(ps));
+  }
+
+  @Test
+  void rowsChangeInPlaceAsEventsArrive() {
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0)));
+    ParticipantRow p1 = vm.find("p1");
+    assertThat(vm.rows()).hasSize(2);
+    vm.apply(ev.open(1, 0, 60_000, "p1", "p2"));
+    vm.apply(List.of(ev.accepted(1, "p1", 300, 0.4),
+        ev.rejected(1, "p2", RejectReason.SUSPICIOUS_NORM, "too big", 400)));
+    assertThat(vm.find("p1")).isSameAs(p1);
+    assertThat(p1.selectedProperty().get()).isEqualTo(1);
+    assertThat(p1.acceptedProperty().get()).isEqualTo(1);
+    assertThat(p1.successRateProperty().get()).isEqualTo(1.0);
+    assertThat(p1.healthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    ParticipantRow p2 = vm.find("p2");
+    assertThat(p2.refusedProperty().get()).isEqualTo(1);
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.WARN);
+    assertThat(p2.lastNoteProperty().get()).contains("SUSPICIOUS_NORM");
+
+    vm.apply(List.of(ev.suspended("p2", 3, 0.12, 500)));
+    assertThat(p2.state()).isEqualTo("SUSPENDED");
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.BAD);
+    assertThat(vm.countsProperty().get()).isEqualTo("2 participants · 1 active · 1 suspended · 1 need attention");
+    assertThat(vm.headlineProperty().get()).isEqualTo("1 of 2");
+
+    vm.tick();
+    assertThat(p1.lastAnswerTextProperty().get()).isEqualTo("10 s ago");
+  }
+
+  @Test
+  void theFilterMatchesIdDeviceStateAndHealth() {
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0),
+        ev.joined("p10", "phone", 100, 0), ev.suspended("p10", 3, 0.1, 1)));
+    vm.filterProperty().set("phone");
+    assertThat(vm.rows()).extracting(ParticipantRow::id).containsExactly("p1", "p10");
+    vm.filterProperty().set("phone suspended");
+    assertThat(vm.rows()).extracting(ParticipantRow::id).containsExactly("p10");
+    vm.filterProperty().set("bad");
+    assertThat(vm.rows()).extracting(ParticipantRow::id).containsExactly("p10");
+    assertThat(vm.countsProperty().get()).endsWith("1 shown");
+    vm.filterProperty().set("");
+    assertThat(vm.rows()).hasSize(3);
+  }
+
+  @Test
+  void aSnapshotWaitsForTheEventsItAlreadyReflectsSoNothingCountsTwice() {
+    vm.attach(fed.federation);
+    assertThat(fed.snapshots).hasSize(1);
+    // the coordinator took the snapshot after event 6 (the round's selection); the bridge has queued it
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0)));
+    var open = ev.open(1, 0, 60_000, "p1");
+    queued.set(ev.lastSeq());
+    fed.snapshots.get(0).complete(snapshot(new ParticipantSnapshot("p1", "phone", "ACTIVE", 1, 0, 0, 0.9, 0)));
+    assertThat(vm.find("p1").selectedProperty().get()).isZero(); // held back: events 2..5 not applied yet
+
+    vm.apply(open); // now applied: the snapshot (which counts the selection once) replaces the counters
+    assertThat(vm.find("p1").selectedProperty().get()).isEqualTo(1);
+    assertThat(vm.find("p1").trustProperty().get()).isEqualTo(0.9);
+  }
+
+  @Test
+  void snapshotsAreAskedForAtMostOnceASecondAndOnlyOneAtATime() {
+    vm.attach(fed.federation);
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0)));
+    vm.tick();
+    assertThat(fed.snapshots).hasSize(1); // the first is still in flight
+    fed.snapshots.get(0).complete(snapshot());
+    vm.tick(); // the fixed clock has not moved a second since the request
+    assertThat(fed.snapshots).hasSize(1);
+  }
+}

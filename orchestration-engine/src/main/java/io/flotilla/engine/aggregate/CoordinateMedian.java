@@ -1,0 +1,41 @@
+package io.flotilla.engine.aggregate;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Coordinate-wise median of the updates (Yin, Chen, Ramchandran and Bartlett, "Byzantine-Robust
+ * Distributed Learning: Towards Optimal Statistical Rates", ICML 2018, Definition 1): each coordinate of
+ * the aggregate is the median of that coordinate over the round's updates; with an even count, the mean
+ * of the two middle values (as numpy's {@code median}). Tolerates up to half of the updates being
+ * arbitrary. Needs every update at once. Stateless across rounds.
+ */
+public final class CoordinateMedian extends CoordinateWise {
+  public CoordinateMedian(long spillBytes, Path spillDir, int threads) {
+    super(spillBytes, spillDir, threads);
+  }
+
+  @Override
+  public String name() {
+    return "median";
+  }
+
+  @Override
+  protected Map<String, String> extraParameters() {
+    return Map.of();
+  }
+
+  @Override
+  void reduce(float[] rows, int k, int stride, int width, float[] out, int outOff) {
+    int mid = k / 2;
+    if ((k & 1) == 1) {
+      System.arraycopy(rows, mid * stride, out, outOff, width);
+      return;
+    }
+    int a = (mid - 1) * stride;
+    int b = mid * stride;
+    for (int i = 0; i < width; i++) {
+      out[outOff + i] = (float) (((double) rows[a + i] + rows[b + i]) * 0.5);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.flotilla.engine.aggregate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Running weighted sum of deltas, {@code Σ w_k·Δ_k}, in float32 with Kahan compensation (Kahan 1965;
+ * Higham, "Accuracy and Stability of Numerical Algorithms", 2002, §4.3): two float arrays, so the state is
+ * twice the model's size, the error stays near one rounding whatever the number of updates, and the final
+ * mean is written in place (no third array). Deltas can be folded one at a time (pure streaming) or in
+ * groups of up to {@code foldBatch}: a group is folded chunk by chunk so the running sum stays in cache
+ * while the group's deltas stream through, which cuts memory traffic per update from about 5× to about 1×
+ * the delta's size at the cost of holding the group (foldBatch × model) until it is folded.
+ *
+ * <p>Element {@code i} of the result depends only on element {@code i} of each delta, folded in the same
+ * order, so results are bit-identical however the work is chunked. Not thread-safe.
+ */
+final class MeanAccumulator {
+  private static final int CHUNK = 2048;
+
+  private final int size;
+  private final int foldBatch;
+  private float[] sum;
+  private float[] comp;
+  private final List<float[]> pending = new ArrayList<>();
+  private final List<Float> pendingWeights = new ArrayList<>();
+  private double totalWeight;
+  private int count;
+
+  MeanAccumulator(int size, int foldBatch) {
+    if (foldBatch < 1) {
+      throw new IllegalArgumentException("fold batch must be >= 1, was " + foldBatch);
+    }
+    this.size = size;
+    this.foldBatch = foldBatch;
+    this.sum = new float[size];
+    this.comp = new float[size];
+  }
+
+  int size() {
+    return size;
+  }
+
+  int count() {
+    return count;
+  }
+
+  double totalWeight() {
+    return totalWeight;
+  }
+
+  /**
+   * Adds {@code weight · delta}; the array is only read (now or, when batching, before {@link #mean}).
+   */
+  void add(float[] delta, double weight) {
+    add(delta, weight, weight);
+  }
+
+  /**
+   * Adds {@code coefficient · delta} to the sum and {@code weight} to the total weight (they differ when
+   * a delta is rescaled, e.g. clipped, but keeps its weight).
+   */
+  void add(float[] delta, double coefficient, double weight) {
+    if (delta.length != size) {
+      throw new IllegalArgumentException("delta has " + delta.length + " parameters, model has " + size);
+    }
+    if (!(weight >= 0) || !Double.isFinite(weight) || !Double.isFinite(coefficient)) {
+      throw new IllegalArgumentException("weight must be finite and >= 0, was " + weight);
+    }
+    count++;
+    totalWeight += weight;
+    if (coefficient == 0) {
+      return;
+    }
+    pending.add(delta);
+    pendingWeights.add((float) coefficient);
+    if (pending.size() >= foldBatch) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    int g = pending.size();
+    if (g == 0) {
+      return;
+    }
+    float[][] ds = pending.toArray(new float[0][]);
+    float[] ws = new float[g];
+    for (int k = 0; k < g; k++) {
+      ws[k] = pendingWeights.get(k);
+    }
+    pending.clear();
+    pendingWeights.clear();
+    if (g == 1) {
+      foldRange(ds[0], ws[0], 0, size);
+      return;
+    }
+    for (int from = 0; from < size; from += CHUNK) {
+      int to = Math.min(size, from + CHUNK);
+      for (int k = 0; k < g; k++) {
+        foldRange(ds[k], ws[k], from, to);
+      }
+    }
+  }
+
+  private void foldRange(float[] d, float w, int from, int to) {
+    float[] s = sum;
+    float[] c = comp;
+    for (int i = from; i < to; i++) {
+      float y = w * d[i] - c[i];
+      float t = s[i] + y;
+      c[i] = (t - s[i]) - y;
+      s[i] = t;
+    }
+  }
+
+  /**
+   * The weighted mean {@code Σ w_k Δ_k / Σ w_k}, computed in place: the accumulator is spent afterwards.
+   * Null when nothing carried weight.
+   */
+  float[] mean() {
+    flush();
+    if (count == 0 || !(totalWeight > 0)) {
+      return null;
+    }
+    return scaledSum(1.0 / totalWeight);
+  }
+
+  /** {@code scale · Σ w_k Δ_k}, in place; the accumulator is spent afterwards. */
+  float[] scaledSum(double scale) {
+    flush();
+    float[] s = sum;
+    float[] c = comp;
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (float) (((double) s[i] - c[i]) * scale);
+    }
+    sum = null;
+    comp = null;
+    return s;
+  }
+}

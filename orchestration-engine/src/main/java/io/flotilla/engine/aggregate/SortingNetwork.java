@@ -1,0 +1,68 @@
+package io.flotilla.engine.aggregate;
+
+/**
+ * Batcher's odd–even merge sorting network (Batcher, "Sorting networks and their applications", AFIPS
+ * 1968; Knuth, TAOCP vol. 3, §5.3.4) for {@code n} inputs, padded to the next power of two with +∞ and
+ * pruned of the comparators that touch padding (they cannot move a real value). Applied to {@code n} rows
+ * of a block laid out row after row, it sorts every column at once with element-wise min/max, which the
+ * JIT vectorises and which has no data-dependent branches: the engine of the coordinate-wise median and
+ * trimmed mean. Immutable and thread-safe.
+ */
+final class SortingNetwork {
+  private final int n;
+  private final int[] lo;
+  private final int[] hi;
+
+  SortingNetwork(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a sorting network needs at least one input");
+    }
+    this.n = n;
+    int p2 = 1;
+    while (p2 < n) {
+      p2 <<= 1;
+    }
+    java.util.List<int[]> cs = new java.util.ArrayList<>();
+    for (int p = 1; p < p2; p <<= 1) {
+      for (int k = p; k >= 1; k >>= 1) {
+        for (int j = k % p; j <= p2 - 1 - k; j += 2 * k) {
+          for (int i = 0; i <= Math.min(k - 1, p2 - j - k - 1); i++) {
+            int a = i + j;
+            int b = i + j + k;
+            if (a / (2 * p) == b / (2 * p) && b < n) {
+              cs.add(new int[] {a, b});
+            }
+          }
+        }
+      }
+    }
+    lo = new int[cs.size()];
+    hi = new int[cs.size()];
+    for (int c = 0; c < cs.size(); c++) {
+      lo[c] = cs.get(c)[0];
+      hi[c] = cs.get(c)[1];
+    }
+  }
+
+  int inputs() {
+    return n;
+  }
+
+  int comparators() {
+    return lo.length;
+  }
+
+  /** Sorts each of the first {@code width} columns of {@code rows} (row r at {@code r * stride}) ascending. */
+  void sortColumns(float[] rows, int stride, int width) {
+    for (int c = 0; c < lo.length; c++) {
+      int a = lo[c] * stride;
+      int b = hi[c] * stride;
+      for (int i = 0; i < width; i++) {
+        float x = rows[a + i];
+        float y = rows[b + i];
+        rows[a + i] = Math.min(x, y);
+        rows[b + i] = Math.max(x, y);
+      }
+    }
+  }
+}

@@ -50,8 +50,8 @@ if want fedopt; then
 fi
 if want dp; then
   # 1,000 participants of 60 samples, 100 per round (sampling rate 0.1): DP-FedAvg's regime
-  dp=("${fm[@]}" --partition iid --participants 1000 --per-round 100 --rounds 30 --validation none
-      --local-epochs 5 --lr 0.05)
+  dp=(--dataset fashion-mnist --model logreg --local-epochs 5 --batch-size 10 --lr 0.05 --seed 1
+      --partition iid --participants 1000 --per-round 100 --rounds 30 --validation none)
   run dp-none          "${dp[@]}" --strategy fedavg
   run dp-clip          "${dp[@]}" --strategy fedavg --dp clip=0.5,noise=0,delta=1e-5
   run dp-z1            "${dp[@]}" --strategy fedavg --dp clip=0.5,noise=1.0,delta=1e-5

@@ -142,6 +142,8 @@ public final class FlotillaConsoleApp extends Application {
         planned, TimelineModel.DEFAULT_CAPACITY);
     drawer = new DetailDrawer();
     console = new ConsoleView(vm, pages(), drawer, theme);
+    // table and canvas pages only: see warmUpPages for why the chart pages are left out
+    console.warmUpPages(java.util.EnumSet.of(Page.TIMELINE, Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
     restorePage = Page.parse(settings.page(), Page.OVERVIEW);
     vm.show(restorePage);
 
@@ -155,6 +157,16 @@ public final class FlotillaConsoleApp extends Application {
     placeWindow();
     stage.show();
     notifier = new AlarmNotifier(vm.alarms(), () -> stage, this::openAlarm);
+    // once the participants are known (before the first round) build the pages' cells for real data too
+    vm.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+      @Override
+      public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number was, Number is) {
+        if (!vm.participants().all().isEmpty()) {
+          vm.participants().changesProperty().removeListener(this);
+          Platform.runLater(console::warmUp);
+        }
+      }
+    });
 
     ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
     ticker.setCycleCount(Animation.INDEFINITE);

@@ -43,11 +43,13 @@ import org.testfx.util.WaitForAsyncUtils;
  * Each scenario writes its numbers to {@code console-app/target/responsiveness/}.
  */
 class ConsoleResponsivenessTest extends FxRobot {
-  private static final int SECONDS = Integer.getInteger("flotilla.responsiveness.seconds", 6);
+  private static final int SECONDS = Integer.getInteger("flotilla.responsiveness.seconds", 5);
   private static final int PARTICIPANTS = Integer.getInteger("flotilla.responsiveness.participants", 200);
   private static final int PER_ROUND = Integer.getInteger("flotilla.responsiveness.perRound", 20);
   private static final long INTERVAL_MS = Long.getLong("flotilla.responsiveness.intervalMs", 700);
   private static final boolean FULL = SECONDS >= 30;
+  /** Rounds of history: a thousand in the full run, fewer in the suite's smoke run. */
+  private static final int HISTORY = FULL ? 1_000 : 300;
   private static final Path OUT = Path.of("target", "responsiveness");
 
   private FlotillaConsoleApp app;
@@ -148,7 +150,7 @@ class ConsoleResponsivenessTest extends FxRobot {
     SimulationConfig idle = SimulationConfig.builder()
         .dataset("synthetic:0,0").participants(4).perRound(2).rounds(10).model("logreg").build();
     launch(idle);
-    await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.viewModel().chipProperty().get())
+    await().atMost(Duration.ofMinutes(2)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         != ConsoleViewModel.Chip.LOADING);
     // the console is attached to an idle federation; the history comes from a synthetic event stream
     TestEvents ev = new TestEvents();
@@ -162,7 +164,7 @@ class ConsoleResponsivenessTest extends FxRobot {
       joins.add(ev.joined(id, "laptop", 500, 0));
     }
     batches.add(joins);
-    for (long r = 1; r <= 1_000 + 60; r++) {
+    for (long r = 1; r <= HISTORY + 60; r++) {
       batches.add(round(ev, ids, r));
     }
     // the history, as fast as the FX thread takes it (not measured): 20 rounds per call
@@ -170,15 +172,15 @@ class ConsoleResponsivenessTest extends FxRobot {
       app.viewModel().show(Page.TIMELINE);
       return null;
     });
-    for (int b = 0; b <= 1_000; b += 20) {
-      List<List<FederationEvent>> chunk = batches.subList(b, Math.min(1_001, b + 20));
+    for (int b = 0; b <= HISTORY; b += 20) {
+      List<List<FederationEvent>> chunk = batches.subList(b, Math.min(HISTORY + 1, b + 20));
       fx(() -> {
         chunk.forEach(app.viewModel()::apply);
         return null;
       });
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.viewModel().timeline().model().roundCount())
-        == 1_000 && fx(() -> app.viewModel().learning().testAccuracy().getDataCount()) == 1_000);
+    await().atMost(Duration.ofMinutes(3)).until(() -> fx(() -> app.viewModel().timeline().model().roundCount())
+        == HISTORY && fx(() -> app.viewModel().learning().testAccuracy().getDataCount()) == HISTORY);
 
     // measured: browse the full history (compact lanes, everything in view, zoom in and out, scroll, the
     // learning chart with 1,000 points) while a new round arrives every second, as in a live federation
@@ -195,7 +197,7 @@ class ConsoleResponsivenessTest extends FxRobot {
     int browseSeconds = Math.max(4, SECONDS / 2);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(browseSeconds);
     int step = 0;
-    int next = 1_001;
+    int next = HISTORY + 1;
     while (System.nanoTime() < until) {
       int s = step++;
       if (s % 10 == 0 && next < batches.size()) {
@@ -221,15 +223,15 @@ class ConsoleResponsivenessTest extends FxRobot {
     StallRecorder draws = fx(() -> app.timelineView().drawTimes());
     StallRecorder drains = fx(() -> app.viewModel().drainTimes());
     String report = String.format(Locale.ROOT, """
-        history: 1,000 rounds x 100 of 1,000 participants (%d events) in the console, then %d s of browsing
-        them (compact lanes, all rounds in view, zoom and scroll every 100 ms, learning chart with 1,000 points)
+        history: %d rounds x 100 of 1,000 participants (%d events) in the console, then %d s of browsing
+        them (compact lanes, all rounds in view, zoom and scroll every 100 ms, learning chart with every round)
         with a new round every second
         pulse gaps:     %s
         batch apply:    %s
         timeline draw:  %s
         gaps over 50 ms: %d of %d
         load average: %s
-        """, ev.lastSeq(), browseSeconds, gaps, drains, draws, gaps.countOver(50), gaps.count(), loadAverage());
+        """, HISTORY, ev.lastSeq(), browseSeconds, gaps, drains, draws, gaps.countOver(50), gaps.count(), loadAverage());
     write("history.txt", report);
     assertThat(draws.count()).isPositive();
     assertThat(draws.percentileMillis(0.99)).as(report).isLessThan(FULL ? 30 : 200);

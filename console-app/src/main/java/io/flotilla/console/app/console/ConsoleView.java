@@ -84,6 +84,7 @@ public final class ConsoleView {
   private final ToggleGroup navGroup = new ToggleGroup();
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
+  private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
 
   /**
    * @param pages the node of each page; a page is listed in the rail when the view model lists it
@@ -117,12 +118,13 @@ public final class ConsoleView {
    * Builds every page's skins once, while the console is still loading, so that the first visit of a page
    * during a run does not stall the FX thread creating table and chart skins (seconds on a busy machine
    * with a thousand-row table). Each page joins the scene for one CSS and layout pass and leaves again
-   * before the next pulse, so nothing flickers.
+   * before the next pulse, so nothing flickers. Run again once data has arrived (tables then also build
+   * their rows' cells). Only the pages given to {@link #warmUpPages} take part. FX thread.
    */
-  private void warmUp() {
+  public void warmUp() {
     Page shown = vm.pageProperty().get();
     for (Map.Entry<Page, Node> e : pageNodes.entrySet()) {
-      if (e.getKey() == shown) {
+      if (e.getKey() == shown || !warmable.contains(e.getKey())) {
         continue;
       }
       pageHolder.getChildren().add(e.getValue());
@@ -135,6 +137,16 @@ public final class ConsoleView {
 
   public Parent node() {
     return root;
+  }
+
+  /**
+   * The pages {@link #warmUp} may lay out off screen. Leave out pages with chart-fx charts: a chart laid out
+   * outside a pulse read-locks its data sets until its next pulse, which a chart taken out of the scene
+   * never gets, and the chart writer would then wait forever.
+   */
+  public void warmUpPages(java.util.Set<Page> pages) {
+    warmable = java.util.EnumSet.noneOf(Page.class);
+    warmable.addAll(pages);
   }
 
   public Theme theme() {

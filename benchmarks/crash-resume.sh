@@ -13,7 +13,7 @@ kills_wanted="${1:-25}"
 rounds="${2:-40}"
 work="$(mktemp -d /tmp/flotilla-crash.XXXXXX)"
 args=(simulate --dataset synthetic:1,1 --participants 12 --per-round 4 --min-updates 2 --rounds "$rounds"
-      --model logreg --local-epochs 2 --batch-size 10 --lr 0.01 --seed 7)
+      --model logreg --local-epochs 2 --batch-size 10 --lr 0.01 --seed 7 --validation default)
 java=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar")
 
 sha() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["final"]["model_sha256"])' "$1"; }

@@ -25,10 +25,10 @@ if want byzantine; then
   run byz-multikrum    "${byz[@]}" --strategy multi-krum:f=3 --validation none --adversaries sign-flip:0.3
 fi
 if want byzantine || want screened; then
-  run byz-screened     "${byz[@]}" --strategy fedavg --adversaries sign-flip:0.3
-  run byz-screened-mix "${byz[@]}" --strategy fedavg --adversaries sign-flip:0.1,scaling:0.1,noise:0.1:0.5
+  run byz-screened     "${byz[@]}" --strategy fedavg --validation default --adversaries sign-flip:0.3
+  run byz-screened-mix "${byz[@]}" --strategy fedavg --validation default --adversaries sign-flip:0.1,scaling:0.1,noise:0.1:0.5
   run byz-fedavg-lf    "${byz[@]}" --strategy fedavg --validation none --adversaries label-flip:0.3,free-rider:0.1
-  run byz-screened-lf  "${byz[@]}" --strategy fedavg --adversaries label-flip:0.3,free-rider:0.1
+  run byz-screened-lf  "${byz[@]}" --strategy fedavg --validation default --adversaries label-flip:0.3,free-rider:0.1
   run byz-median-lf    "${byz[@]}" --strategy median --validation none --adversaries label-flip:0.3,free-rider:0.1
 fi
 if want fedprox; then

@@ -101,9 +101,10 @@ public final class SimulateCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE})")
   String adversaries;
 
-  @Option(names = "--validation", paramLabel = "SPEC[;SPEC...]", defaultValue = "default",
-      description = "update screening: default (norm and direction), none, or validators such as "
-          + "'norm:z=3;direction:min-cosine=0' (default: ${DEFAULT-VALUE})")
+  @Option(names = "--validation", paramLabel = "SPEC[;SPEC...]", defaultValue = "none",
+      description = "update screening beyond the always-on shape/NaN/replay checks: none, default (norm and "
+          + "direction), or validators such as 'norm:z=3;direction:min-cosine=0' (default: ${DEFAULT-VALUE}; "
+          + "off by default because on strongly heterogeneous data honest data-rich participants look like outliers)")
   String validation;
 
   @Option(names = "--suspend-after", paramLabel = "N", defaultValue = "3",

@@ -99,6 +99,9 @@ class ConsoleResponsivenessTest extends FxRobot {
       pulses.start();
       return app.viewModel().overview().committedRoundsProperty().get();
     });
+    long fxThread = fx(() -> Thread.currentThread().getId());
+    long fxCpu0 = THREADS.getThreadCpuTime(fxThread);
+    long gc0 = gcMillis();
     long start = System.nanoTime();
     Page[] tour = {Page.TIMELINE, Page.PARTICIPANTS, Page.LEARNING, Page.OVERVIEW, Page.MODELS, Page.AUDIT};
     int i = 0;
@@ -112,6 +115,8 @@ class ConsoleResponsivenessTest extends FxRobot {
       Thread.sleep(Math.min(5_000, SECONDS * 1000L / 3));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double fxCpuSeconds = (THREADS.getThreadCpuTime(fxThread) - fxCpu0) / 1e9;
+    long gcMs = gcMillis() - gc0;
     int committed = fx(() -> {
       pulses.stop();
       return app.viewModel().overview().committedRoundsProperty().get();
@@ -134,9 +139,11 @@ class ConsoleResponsivenessTest extends FxRobot {
         batch apply:    %s
         timeline draw:  %s
         gaps over 50 ms: %d of %d
-        load average: %s
+        FX thread CPU time: %.1f s of %.1f s (%.1f %% of one core); JVM garbage collection: %d ms
+        load average: %s (%d cores)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
-        committed / seconds, gaps, drains, draws, gaps.countOver(50), gaps.count(), loadAverage());
+        committed / seconds, gaps, drains, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
+        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors());
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));
@@ -252,6 +259,17 @@ class ConsoleResponsivenessTest extends FxRobot {
     }
     batch.addAll(ev.close(r, t + 700, 94, 100, Math.min(0.9, 0.5 + r / 2500.0)));
     return batch;
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private static long gcMillis() {
+    long total = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static String loadAverage() {

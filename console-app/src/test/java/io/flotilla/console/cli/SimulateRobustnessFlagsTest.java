@@ -67,7 +67,8 @@ class SimulateRobustnessFlagsTest {
   @Test
   void attackersAreCountedAsRejectedAndSuspendedInTheReport(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("r.json");
-    Result r = run(with("--rounds", "5", "--adversaries", "scaling:0.2", "--report", report.toString()));
+    Result r = run(with("--rounds", "5", "--adversaries", "scaling:0.2", "--validation", "default", "--report",
+        report.toString()));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("rejected").contains("suspended");
     JsonNode root = new ObjectMapper().readTree(report.toFile());

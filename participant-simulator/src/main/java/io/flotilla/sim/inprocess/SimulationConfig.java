@@ -182,7 +182,7 @@ public record SimulationConfig(
     private Duration roundInterval = Duration.ZERO;
     private Duration roundDeadline = Duration.ofMinutes(10);
     private String adversaries = "none";
-    private String validation = "default";
+    private String validation = "none";
     private int suspendAfter = 3;
     private String dp;
     private Path plugins;

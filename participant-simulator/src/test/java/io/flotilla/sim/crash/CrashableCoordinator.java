@@ -32,7 +32,7 @@ public final class CrashableCoordinator {
   static SimulationConfig config(int rounds, long seed) {
     return SimulationConfig.builder().dataset("synthetic:1,1").participants(12).perRound(4).minUpdates(2)
         .rounds(rounds).model("logreg").strategy("fedavg").localEpochs(2).batchSize(10).learningRate(0.01f)
-        .seed(seed).build();
+        .seed(seed).validation("default").build();
   }
 
   public static void main(String[] args) throws Exception {

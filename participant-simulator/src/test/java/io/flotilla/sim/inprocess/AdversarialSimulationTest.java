@@ -34,7 +34,7 @@ class AdversarialSimulationTest {
 
   static SimulationConfig.Builder base() {
     return SimulationConfig.builder().dataset("synthetic:0,0").participants(20).perRound(10).rounds(6)
-        .localEpochs(2).batchSize(10).learningRate(0.01f).seed(5);
+        .localEpochs(2).batchSize(10).learningRate(0.01f).seed(5).validation("default");
   }
 
   @Test

@@ -169,11 +169,16 @@ public final class AuditViewModel {
     if (error != null) {
       chainText.set("Could not read the audit log: " + error.getMessage());
     } else {
-      for (AuditRecord r : got) { // oldest first: each new one goes on top
+      List<AuditRecord> fresh = new java.util.ArrayList<>();
+      for (AuditRecord r : got) { // oldest first
         if (r.seq() > lastSeq) {
-          entries.add(0, r);
+          fresh.add(r);
           lastSeq = r.seq();
         }
+      }
+      java.util.Collections.reverse(fresh); // newest first, all on top in one list change
+      if (!fresh.isEmpty()) {
+        entries.addAll(0, fresh.size() > MAX_ENTRIES ? fresh.subList(0, MAX_ENTRIES) : fresh);
       }
       if (entries.size() > MAX_ENTRIES) {
         entries.remove(MAX_ENTRIES, entries.size());

@@ -135,21 +135,29 @@ public final class ModelsViewModel {
   }
 
   private void merge(List<ModelVersion> versions) {
+    List<ModelVersionRow> added = new java.util.ArrayList<>();
     for (ModelVersion v : versions) {
       ModelVersionRow row = byVersion.get(v.version());
       if (row == null) {
         row = new ModelVersionRow(v);
         byVersion.put(v.version(), row);
-        int at = 0;
-        while (at < rows.size() && rows.get(at).version() > v.version()) {
-          at++;
-        }
-        rows.add(at, row);
+        added.add(row);
       } else {
         row.current(v.current());
       }
       if (v.current()) {
         currentVersion.set(v.version());
+      }
+    }
+    if (!added.isEmpty()) { // versions only grow: the new ones go on top, newest first, in one list change
+      added.sort((a, b) -> Long.compare(b.version(), a.version()));
+      if (rows.isEmpty() || added.get(added.size() - 1).version() > rows.get(0).version()) {
+        rows.addAll(0, added);
+      } else {
+        List<ModelVersionRow> all = new java.util.ArrayList<>(rows);
+        all.addAll(added);
+        all.sort((a, b) -> Long.compare(b.version(), a.version()));
+        rows.setAll(all);
       }
     }
     emptyText.set(rows.isEmpty() ? "No model versions yet: the initial model is stored when the federation opens."

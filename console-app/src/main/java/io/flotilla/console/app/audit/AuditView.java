@@ -105,8 +105,8 @@ public final class AuditView {
     table.setTableMenuButtonVisible(false);
     TableColumn<AuditRecord, String> seq = col("#", 60, r -> Long.toString(r.seq()));
     seq.getStyleClass().add(Tweaks.ALIGN_RIGHT);
-    TableColumn<AuditRecord, String> at = col("Time (UTC)", 190, r -> r.at().replace('T', ' ').replace("Z", ""));
-    at.setMinWidth(190);
+    TableColumn<AuditRecord, String> at = col("Time (UTC)", 215, r -> r.at().replace('T', ' ').replace("Z", ""));
+    at.setMinWidth(215);
     TableColumn<AuditRecord, String> actor = col("Actor", 100, AuditRecord::actor);
     TableColumn<AuditRecord, String> action = col("Action", 170, AuditRecord::action);
     action.setMinWidth(150);

@@ -131,6 +131,8 @@ public final class LearningView {
         for (LearningViewModel.Marker m : ch.getAddedSubList()) {
           XValueIndicator marker = new MarkerIndicator(roundAxis, m);
           marker.setEditable(false);
+          // staggered labels, so that markers a round or two apart stay readable
+          marker.setLabelPosition(0.95 - 0.07 * (at % 4));
           markerPlugins.add(at++, marker);
           c.getPlugins().add(marker);
         }

@@ -34,7 +34,7 @@ public final class ScenarioOptions {
   int rounds;
 
   @Option(names = "--model", paramLabel = "SPEC", defaultValue = "logreg",
-      description = "logreg | mlp:HIDDEN | noop:N (N zeros, no data, no training: protocol benchmark) "
+      description = "logreg | mlp:HIDDEN | noop:N (serve/swarm only: N zeros, no data, no training, for protocol benchmarks) "
           + "(default: ${DEFAULT-VALUE})")
   String model;
 
@@ -75,10 +75,15 @@ public final class ScenarioOptions {
 
   /** The simulation configuration these flags describe. */
   SimulationConfig toConfig() {
+    return toBuilder().build();
+  }
+
+  /** A builder preset with these flags, for commands that add flags of their own. */
+  SimulationConfig.Builder toBuilder() {
     return SimulationConfig.builder().dataset(dataset).partition(partition).participants(participants)
         .perRound(perRound).minUpdates(minUpdates).rounds(rounds).model(model).strategy(strategy)
         .selection(selection).localEpochs(localEpochs).batchSize(batchSize).learningRate(lr).l2(l2)
         .stragglers(stragglers).devices(devices).seed(seed)
-        .roundDeadline(Duration.ofMillis(Math.max(1, Math.round(deadlineSeconds * 1000)))).build();
+        .roundDeadline(Duration.ofMillis(Math.max(1, Math.round(deadlineSeconds * 1000))));
   }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,63 +39,8 @@ import picocli.CommandLine.Spec;
 public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dataset", paramLabel = "SPEC", defaultValue = "synthetic:0,0",
-      description = "synthetic:ALPHA,BETA | synthetic-iid | fashion-mnist[:PATH] (default: ${DEFAULT-VALUE})")
-  String dataset;
-
-  @Option(names = "--partition", paramLabel = "SPEC",
-      description = "natural | iid | dirichlet:ALPHA | shards:K (default: natural for synthetic, iid otherwise)")
-  String partition;
-
-  @Option(names = "--participants", paramLabel = "N", defaultValue = "30",
-      description = "number of participants (default: ${DEFAULT-VALUE})")
-  int participants;
-
-  @Option(names = "--per-round", paramLabel = "M",
-      description = "participants selected per round (default: min(N, 10))")
-  Integer perRound;
-
-  @Option(names = "--min-updates", paramLabel = "Q", defaultValue = "1",
-      description = "quorum: accepted updates a round needs to commit (default: ${DEFAULT-VALUE})")
-  int minUpdates;
-
-  @Option(names = "--rounds", paramLabel = "R", defaultValue = "20", description = "rounds to commit (default: ${DEFAULT-VALUE})")
-  int rounds;
-
-  @Option(names = "--model", paramLabel = "SPEC", defaultValue = "logreg",
-      description = "logreg | mlp:HIDDEN (default: ${DEFAULT-VALUE})")
-  String model;
-
-  @Option(names = "--strategy", paramLabel = "NAME[:k=v,...]", defaultValue = "fedavg",
-      description = "aggregation strategy (default: ${DEFAULT-VALUE})")
-  String strategy;
-
-  @Option(names = "--selection", paramLabel = "NAME[:k=v,...]", defaultValue = "uniform",
-      description = "selection policy (default: ${DEFAULT-VALUE})")
-  String selection;
-
-  @Option(names = "--local-epochs", paramLabel = "E", defaultValue = "1", description = "local epochs (default: ${DEFAULT-VALUE})")
-  int localEpochs;
-
-  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "10", description = "mini-batch size (default: ${DEFAULT-VALUE})")
-  int batchSize;
-
-  @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.01", description = "local learning rate (default: ${DEFAULT-VALUE})")
-  float lr;
-
-  @Option(names = "--l2", paramLabel = "L2", defaultValue = "0", description = "L2 weight decay in local training (default: ${DEFAULT-VALUE})")
-  float l2;
-
-  @Option(names = "--stragglers", paramLabel = "FRACTION", defaultValue = "0",
-      description = "fraction of each round's cohort that completes only 1..E-1 epochs (default: ${DEFAULT-VALUE})")
-  double stragglers;
-
-  @Option(names = "--devices", paramLabel = "MIX", defaultValue = "uniform",
-      description = "device population: uniform | mixed | dropout:P (default: ${DEFAULT-VALUE})")
-  String devices;
-
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed;
+  /** The scenario flags shared with serve, participant and swarm (same names and defaults). */
+  @Mixin ScenarioOptions scenario;
 
   @Option(names = "--adversaries", paramLabel = "KIND:FRACTION[:PARAM][,...]", defaultValue = "none",
       description = "attacking participants: sign-flip, scaling, noise, label-flip, free-rider, e.g. sign-flip:0.3 "
@@ -134,10 +80,7 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SimulationConfig cfg;
     try {
-      cfg = SimulationConfig.builder().dataset(dataset).partition(partition).participants(participants)
-          .perRound(perRound).minUpdates(minUpdates).rounds(rounds).model(model).strategy(strategy)
-          .selection(selection).localEpochs(localEpochs).batchSize(batchSize).learningRate(lr).l2(l2)
-          .stragglers(stragglers).devices(devices).seed(seed).adversaries(adversaries).validation(validation)
+      cfg = scenario.toBuilder().adversaries(adversaries).validation(validation)
           .suspendAfter(suspendAfter).dp(dp).plugins(plugins).build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -80,6 +80,37 @@ public interface Federation extends AutoCloseable {
         new UnsupportedOperationException("this federation keeps no model history (no store)"));
   }
 
+  /**
+   * Operator command: the participant is not selected again until {@link #reinstate}; an update it has in
+   * flight for the current round is refused. Audited with {@code actor} and {@code reason}; emits
+   * ParticipantSuspended. Fails (changing nothing) for an unknown or revoked participant.
+   */
+  default CompletableFuture<Void> suspend(String participantId, String actor, String reason) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("suspend is not supported here"));
+  }
+
+  /** Operator command: a suspended participant may be selected again. Audited. */
+  default CompletableFuture<Void> reinstate(String participantId, String actor, String reason) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("reinstate is not supported here"));
+  }
+
+  /**
+   * Operator command: the participant is removed for good (its certificate, where there is one, is revoked by
+   * the security layer); its in-flight update is refused and it is never selected again. Audited.
+   */
+  default CompletableFuture<Void> revoke(String participantId, String actor, String reason) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("revoke is not supported here"));
+  }
+
+  /**
+   * The participant withdraws its consent: it is never selected again, its in-flight update is refused, and
+   * the withdrawal is audited with the participant as actor.
+   */
+  default CompletableFuture<Void> withdrawConsent(String participantId, String reason) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("consent withdrawal is not supported here"));
+  }
+
   /** Subscribes to events; the listener runs on the coordinator thread and must not block. */
   Subscription subscribe(Consumer<FederationEvent> listener);
 

@@ -111,6 +111,27 @@ public interface Federation extends AutoCloseable {
         new UnsupportedOperationException("consent withdrawal is not supported here"));
   }
 
+  /**
+   * Runtime tuning (an operator action, audited with {@code actor} and {@code reason}): the new values apply
+   * from the next round, never the round in progress. Completes with the id of the first round that uses
+   * them; fails (changing nothing) on an empty or invalid request or after the federation ended.
+   */
+  default CompletableFuture<Long> tune(Tuning tuning, String actor, String reason) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("tuning is not supported here"));
+  }
+
+  /**
+   * Runs a calibration round between training rounds: every connected participant evaluates the current
+   * global model and reports feature statistics and its label histogram; nothing is trained and no model
+   * version is made. Completes with the combined result (also stored and emitted as CalibrationCompleted).
+   */
+  default CompletableFuture<Calibration> calibrate(String actor, String reason) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException("calibration is not supported here"));
+  }
+
+  /** A participant's answer to a calibration request; ignored when it does not match one in progress. */
+  default void submitCalibration(CalibrationReport report) {}
+
   /** Subscribes to events; the listener runs on the coordinator thread and must not block. */
   Subscription subscribe(Consumer<FederationEvent> listener);
 

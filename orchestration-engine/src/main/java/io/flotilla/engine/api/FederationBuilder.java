@@ -22,6 +22,7 @@ public final class FederationBuilder {
   private FederationStore store;
   private Safeguards safeguards = Safeguards.defaults();
   private AsyncConfig async;
+  private LearningControl learning = LearningControl.none();
 
   public FederationBuilder config(FederationConfig v) { config = Objects.requireNonNull(v); return this; }
   public FederationBuilder initialModel(ModelState v) { initialModel = Objects.requireNonNull(v); return this; }
@@ -41,6 +42,12 @@ public final class FederationBuilder {
    * set: the built-in norm and direction validators, three strikes, no privacy).
    */
   public FederationBuilder safeguards(Safeguards v) { safeguards = Objects.requireNonNull(v); return this; }
+
+  /**
+   * Stopping rules, divergence and drift alarms and periodic calibration (ADR 0015); none by default. The
+   * asynchronous coordinator ignores it.
+   */
+  public FederationBuilder learningControl(LearningControl v) { learning = Objects.requireNonNull(v); return this; }
 
   /**
    * Persists the federation in {@code v} and, when it already holds a federation of this name, resumes it
@@ -66,9 +73,11 @@ public final class FederationBuilder {
           selection, evaluator, clock);
     }
     if (store == null) {
-      return new CoordinatorLoop(config, initialModel, strategy, selection, evaluator, clock, null, null, safeguards);
+      return new CoordinatorLoop(config, initialModel, strategy, selection, evaluator, clock, null, null, safeguards,
+          learning);
     }
     Resumption from = store.open(config, initialModel, strategy, clock.instant());
-    return new CoordinatorLoop(config, from.model(), strategy, selection, evaluator, clock, store, from, safeguards);
+    return new CoordinatorLoop(config, from.model(), strategy, selection, evaluator, clock, store, from, safeguards,
+        learning);
   }
 }

@@ -92,4 +92,81 @@ public sealed interface FederationEvent {
       String actor,
       String reason)
       implements FederationEvent {}
+
+  /**
+   * An operator (or the participant itself, for a consent withdrawal) changed a participant's standing:
+   * suspended, reinstated, revoked or withdrew consent. {@code from}/{@code to} are participant state names.
+   */
+  record ParticipantStateChanged(
+      long seq, Instant time, String participantId, String from, String to, String action, String actor,
+      String reason)
+      implements FederationEvent {}
+
+  /** A stopping rule decided that the federation has trained enough; the federation finishes next. */
+  record StoppingRuleFired(long seq, Instant time, long roundId, String rule, String reason)
+      implements FederationEvent {}
+
+  /**
+   * Runtime tuning was accepted: the new values apply from round {@code effectiveFromRound} (never the round
+   * in progress). Keys are setting names ({@code strategy}, {@code per_round}, {@code deadline_ms},
+   * {@code learning_rate}, {@code server_lr}, {@code local_epochs}, {@code mu}).
+   */
+  record ConfigChanged(
+      long seq, Instant time, long effectiveFromRound, Map<String, String> oldValues, Map<String, String> newValues,
+      String actor, String reason)
+      implements FederationEvent {}
+
+  /**
+   * Training looks divergent ({@code kind}: {@code loss-rising}, {@code loss-variance} or {@code non-finite}).
+   *
+   * @param values the indicator values that tripped the alarm
+   * @param reaction what the coordinator changed from the next round, or {@code none}
+   */
+  record DivergenceAlarm(
+      long seq, Instant time, long roundId, String kind, String detail, Map<String, Double> values, String reaction)
+      implements FederationEvent {}
+
+  /** One participant's drift indicators in one round (see {@link DriftIndicators}). */
+  record ParticipantDrift(String participantId, double labelJs, double lossTrend, double cosine, boolean alarm) {}
+
+  /**
+   * Per-round drift indicators of every participant that contributed, computed without raw data (label
+   * histogram Jensen–Shannon divergence against the federation, relative local-loss trend, cosine of the
+   * update to the last aggregate step), for heat maps.
+   */
+  record DriftIndicators(long seq, Instant time, long roundId, List<ParticipantDrift> participants, double federationJs)
+      implements FederationEvent {
+    public DriftIndicators {
+      participants = List.copyOf(participants);
+    }
+  }
+
+  /**
+   * A participant ({@code participantId}), or the whole federation ({@code participantId} null), shifted.
+   *
+   * @param indicator {@code label-js}, {@code loss-trend}, {@code cosine} or {@code fraction-alarmed}
+   */
+  record DriftAlarm(
+      long seq, Instant time, long roundId, String participantId, String indicator, double value, double threshold,
+      String detail)
+      implements FederationEvent {}
+
+  /**
+   * A calibration round finished: it trained nothing and made no model version. Holds the evaluation of the
+   * current global model on every participant, the federated per-feature mean and variance (published to
+   * participants as normalization) and the per-participant reweighting computed from label histograms.
+   */
+  record CalibrationCompleted(
+      long seq,
+      Instant time,
+      long calibrationId,
+      long modelVersion,
+      List<String> answered,
+      List<String> unsupported,
+      Map<String, Map<String, Double>> evaluation,
+      double[] featureMean,
+      double[] featureVariance,
+      Map<String, Double> reweighting,
+      String actor)
+      implements FederationEvent {}
 }

@@ -12,4 +12,17 @@ public interface ParticipantLink {
 
   /** The round was closed or aborted: work on it may stop. Must not block. */
   default void cancel(long roundId) {}
+
+  /**
+   * Asks for a calibration (evaluation and feature statistics, no training); the answer goes to
+   * {@link Federation#submitCalibration}. Must not block.
+   *
+   * @return false when this participant cannot calibrate (it is then listed as unsupported)
+   */
+  default boolean calibrate(CalibrationTask task) {
+    return false;
+  }
+
+  /** Publishes a calibration's normalization and reweighting to the participant. Must not block. */
+  default void applyCalibration(Calibration calibration) {}
 }

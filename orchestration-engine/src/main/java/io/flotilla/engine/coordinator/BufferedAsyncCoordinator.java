@@ -111,6 +111,7 @@ public final class BufferedAsyncCoordinator implements Federation {
     boolean busy;
     long lastNonce;
     long lastRound;
+    io.flotilla.engine.participant.ParticipantState state = io.flotilla.engine.participant.ParticipantState.ACTIVE;
 
     Member(ParticipantInfo info, ParticipantLink link) {
       this.info = info;
@@ -430,6 +431,8 @@ public final class BufferedAsyncCoordinator implements Federation {
     for (Member m : members.values()) {
       if (m.busy) {
         busy++;
+      } else if (!m.state.isSelectable()) {
+        continue; // suspended or revoked by an operator
       } else {
         idle.add(new Candidate(m.info.id(), m.info.deviceClass(), m.info.sampleCount(), m.info.labelHistogram(),
             m.selected, m.accepted, Double.NaN, m.health, 1.0));
@@ -513,6 +516,10 @@ public final class BufferedAsyncCoordinator implements Federation {
     }
     if (stateField.isTerminal()) {
       return reject(u, RejectReason.LATE, "the federation has ended (" + stateField + ")");
+    }
+    if (!m.state.isSelectable()) {
+      return reject(u, RejectReason.NOT_SELECTED, pid + " is " + m.state.name().toLowerCase(java.util.Locale.ROOT)
+          + "; its updates are refused");
     }
     if (u.nonce() == m.lastNonce && u.roundId() == m.lastRound && m.lastRound != 0) {
       return reject(u, RejectReason.DUPLICATE, pid + " already answered its task of round " + u.roundId());
@@ -627,5 +634,83 @@ public final class BufferedAsyncCoordinator implements Federation {
     if (evaluated >= config.rounds() && !stateField.isTerminal()) {
       setState(FederationState.FINISHED, "completed " + evaluated + " asynchronous aggregations");
     }
+  }
+
+  // ------------------------------------------------------------------ operator commands on participants
+
+  @Override
+  public CompletableFuture<Void> suspend(String participantId, String actor, String reason) {
+    return participantCommand(participantId, io.flotilla.engine.participant.ParticipantState.SUSPENDED, "suspended",
+        actor, reason);
+  }
+
+  @Override
+  public CompletableFuture<Void> reinstate(String participantId, String actor, String reason) {
+    return participantCommand(participantId, io.flotilla.engine.participant.ParticipantState.ACTIVE, "reinstated",
+        actor, reason);
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(String participantId, String actor, String reason) {
+    return participantCommand(participantId, io.flotilla.engine.participant.ParticipantState.REVOKED, "revoked",
+        actor, reason);
+  }
+
+  @Override
+  public CompletableFuture<Void> withdrawConsent(String participantId, String reason) {
+    return participantCommand(participantId, io.flotilla.engine.participant.ParticipantState.REVOKED,
+        "consent_withdrawn", participantId, reason);
+  }
+
+  /**
+   * The same operator commands as the synchronous coordinator (this mode keeps no store, so nothing is
+   * audited durably; the event stream carries actor and reason). A busy participant's task is cancelled.
+   */
+  private CompletableFuture<Void> participantCommand(String pid,
+      io.flotilla.engine.participant.ParticipantState to, String action, String actor, String reason) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    try {
+      enqueue(() -> {
+        Member m = pid == null ? null : members.get(pid);
+        String problem = null;
+        if (m == null) {
+          problem = "no participant '" + pid + "' in federation '" + config.name() + "'";
+        } else if (actor == null || actor.isBlank() || reason == null || reason.isBlank()) {
+          problem = "an operator command on " + pid + " needs an actor and a reason";
+        } else if (to == io.flotilla.engine.participant.ParticipantState.ACTIVE
+            && m.state != io.flotilla.engine.participant.ParticipantState.SUSPENDED) {
+          problem = "cannot reinstate " + pid + ": it is " + m.state + ", not SUSPENDED";
+        } else if (m.state == to || !m.state.next().contains(to)) {
+          problem = "cannot move " + pid + " from " + m.state + " to " + to
+              + (m.state == to ? " (it already is)" : " (not a legal transition)");
+        }
+        if (problem != null) {
+          log.warn("refused {} by {}: {}", action, actor, problem);
+          f.completeExceptionally(new IllegalStateException(problem));
+          return;
+        }
+        var from = m.state;
+        m.state = to;
+        if (to == io.flotilla.engine.participant.ParticipantState.SUSPENDED) {
+          emit(new FederationEvent.ParticipantSuspended(nextSeq(), now(), pid, 0, 1.0,
+              action + " by " + actor + ": " + reason));
+        }
+        emit(new FederationEvent.ParticipantStateChanged(nextSeq(), now(), pid, from.name(), to.name(), action,
+            actor, reason));
+        if (m.busy && !to.isSelectable()) {
+          try {
+            m.link.cancel(m.taskRound);
+          } catch (RuntimeException e) {
+            log.debug("cancel failed for {}", pid);
+          }
+          failed(pid, m, action + " by " + actor + ": " + reason);
+        }
+        f.complete(null);
+        dispatch();
+      });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
   }
 }

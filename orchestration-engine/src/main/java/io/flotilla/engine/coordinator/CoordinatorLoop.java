@@ -1,11 +1,15 @@
 package io.flotilla.engine.coordinator;
 
+import io.flotilla.engine.api.Calibration;
+import io.flotilla.engine.api.CalibrationReport;
+import io.flotilla.engine.api.CalibrationTask;
 import io.flotilla.engine.api.Federation;
 import io.flotilla.engine.api.FederationConfig;
 import io.flotilla.engine.api.FederationEvent;
 import io.flotilla.engine.api.FederationSnapshot;
 import io.flotilla.engine.api.FederationState;
 import io.flotilla.engine.api.Health;
+import io.flotilla.engine.api.LearningControl;
 import io.flotilla.engine.api.ParticipantInfo;
 import io.flotilla.engine.api.ParticipantLink;
 import io.flotilla.engine.api.RejectReason;
@@ -13,8 +17,13 @@ import io.flotilla.engine.api.RoundPhase;
 import io.flotilla.engine.api.Safeguards;
 import io.flotilla.engine.api.Subscription;
 import io.flotilla.engine.api.TrainingTask;
+import io.flotilla.engine.api.Tuning;
 import io.flotilla.engine.api.Update;
 import io.flotilla.engine.api.UpdateOutcome;
+import io.flotilla.engine.converge.DivergenceMonitor;
+import io.flotilla.engine.converge.DriftMonitor;
+import io.flotilla.engine.converge.FeatureStatistics;
+import io.flotilla.engine.converge.JensenShannon;
 import io.flotilla.engine.model.ModelState;
 import io.flotilla.engine.participant.ParticipantRecord;
 import io.flotilla.engine.participant.ParticipantState;
@@ -28,9 +37,11 @@ import io.flotilla.engine.spi.ModelEvaluator;
 import io.flotilla.engine.spi.RoundAggregator;
 import io.flotilla.engine.spi.SelectionPolicy;
 import io.flotilla.engine.spi.SelectionPolicy.Candidate;
+import io.flotilla.engine.spi.StoppingRule;
 import io.flotilla.engine.spi.UpdateValidator.Rejection;
 import io.flotilla.engine.spi.UpdateValidator.UpdateFeatures;
 import io.flotilla.engine.store.FederationStore;
+import io.flotilla.engine.store.LearningAlarm;
 import io.flotilla.engine.store.ParticipantRow;
 import io.flotilla.engine.store.Resumption;
 import io.flotilla.engine.store.RolledBack;
@@ -88,9 +99,11 @@ public final class CoordinatorLoop implements Federation {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLoop.class);
   private static final int QUEUE_CAPACITY = 100_000;
 
-  private final FederationConfig config;
+  /** The current settings; runtime tuning replaces it between rounds (volatile: {@link #config()} reads it). */
+  private volatile FederationConfig config;
   private final Clock clock;
-  private final AggregationStrategy strategy;
+  /** Replaced by runtime tuning between rounds; confined to the loop thread (fold work captures it). */
+  private AggregationStrategy strategy;
   private final SelectionPolicy selection;
   private final ModelEvaluator evaluator;
   private final Safeguards safeguards;
@@ -130,6 +143,22 @@ public final class CoordinatorLoop implements Federation {
   private boolean storing;
   private String stopAfterStore;
   private boolean closeAfterStore;
+
+  // learning control (ADR 0015), loop thread only
+  private final LearningControl learning;
+  private final List<StoppingRule> stoppingRules;
+  private final DivergenceMonitor divergence;
+  private final DriftMonitor drift;
+  private final ArrayDeque<PendingTuning> pendingTunings = new ArrayDeque<>();
+  private final ArrayDeque<PendingCalibration> pendingCalibrations = new ArrayDeque<>();
+  private final List<DriftMonitor.Observation> roundObservations = new ArrayList<>();
+  private final List<Double> roundLocalLosses = new ArrayList<>();
+  private double serverLr = 1.0;
+  private Double muOverride;
+  private double roundServerLr = 1.0;
+  private CalibrationRun calibration;
+  private long lastCalibrationId;
+  private final java.util.Set<String> commandsInFlight = new java.util.HashSet<>();
 
   private volatile ModelState global;
   /** Direction of the last committed step; read by submitting threads to compute cosines. */
@@ -180,6 +209,25 @@ public final class CoordinatorLoop implements Federation {
       FederationStore store,
       Resumption from,
       Safeguards safeguards) {
+    this(config, initialModel, strategy, selection, evaluator, clock, store, from, safeguards,
+        LearningControl.none());
+  }
+
+  /**
+   * A coordinator with safeguards and learning control (stopping rules, divergence and drift alarms,
+   * periodic calibration; ADR 0015); {@code store} and {@code from} may be null.
+   */
+  public CoordinatorLoop(
+      FederationConfig config,
+      ModelState initialModel,
+      AggregationStrategy strategy,
+      SelectionPolicy selection,
+      ModelEvaluator evaluator,
+      Clock clock,
+      FederationStore store,
+      Resumption from,
+      Safeguards safeguards,
+      LearningControl learning) {
     if (config.perRound() < strategy.minimumUpdates()) {
       throw new IllegalArgumentException("strategy '" + strategy.name() + "' " + strategy.parameters()
           + " needs at least " + strategy.minimumUpdates() + " updates per round, but only " + config.perRound()
@@ -194,6 +242,10 @@ public final class CoordinatorLoop implements Federation {
     this.selection = selection;
     this.evaluator = evaluator == null ? ModelEvaluator.NONE : evaluator;
     this.clock = clock;
+    this.learning = learning == null ? LearningControl.none() : learning;
+    this.stoppingRules = this.learning.stoppingRules();
+    this.divergence = this.learning.divergence() == null ? null : new DivergenceMonitor(this.learning.divergence());
+    this.drift = this.learning.drift() == null ? null : new DriftMonitor(this.learning.drift());
     String n = config.name();
     this.foldExecutor = Executors.newSingleThreadExecutor(daemon("flotilla-fold-" + n));
     this.evalExecutor = Executors.newSingleThreadExecutor(daemon("flotilla-eval-" + n));
@@ -316,7 +368,7 @@ public final class CoordinatorLoop implements Federation {
     }
     RejectReason fEarly = early;
     String fDetail = detail;
-    UpdateFeatures features = early == null && screening.active()
+    UpdateFeatures features = early == null && (screening.active() || drift != null)
         ? UpdateFeaturesCalculator.of(update, reference) : null;
     enqueue(() -> {
       if (outcome != null) {
@@ -576,6 +628,9 @@ public final class CoordinatorLoop implements Federation {
     if (storing || stopAfterStore != null || drainRollback()) {
       return; // the store call's completion calls us again
     }
+    if (calibration != null || drainCalibration()) {
+      return; // the calibration's end calls us again
+    }
     if (stateField != FederationState.RUNNING || roundActive() || nextRoundScheduled) {
       return;
     }
@@ -583,6 +638,7 @@ public final class CoordinatorLoop implements Federation {
       setState(FederationState.FINISHED, "completed " + committedRounds + " rounds");
       return;
     }
+    applyPendingTunings();
     List<Candidate> candidates = new ArrayList<>();
     for (ParticipantRecord p : participants.values()) {
       if (p.state().isSelectable() && p.connected()) {
@@ -630,6 +686,9 @@ public final class CoordinatorLoop implements Federation {
     r.setCohort(chosen, nonceById);
     roundSamplingRate = (double) chosen.size() / candidates.size();
     aggregator = strategy.begin(base);
+    roundServerLr = serverLr;
+    roundObservations.clear();
+    roundLocalLosses.clear();
     foldError = new AtomicReference<>();
     pendingReference = null;
     bootstrapRound = screening.needsBootstrap();
@@ -644,6 +703,10 @@ public final class CoordinatorLoop implements Federation {
     emit(new FederationEvent.RoundStarted(nextSeq(), now(), id, base.version(), chosen, r.deadline()));
     phase(r, RoundPhase.BROADCAST);
     Map<String, Double> instructions = strategy.trainingConfig();
+    if (muOverride != null) {
+      instructions = new HashMap<>(instructions);
+      instructions.put("mu", muOverride);
+    }
     for (String pid : chosen) {
       ParticipantRecord p = participants.get(pid);
       p.selected();
@@ -710,6 +773,11 @@ public final class CoordinatorLoop implements Federation {
     ParticipantRecord p = participants.get(pid);
     if (p == null) {
       reject(u, RejectReason.UNKNOWN_PARTICIPANT, "no participant '" + pid + "' has joined");
+      return;
+    }
+    if (p.state() == ParticipantState.SUSPENDED || p.state() == ParticipantState.REVOKED) {
+      reject(u, RejectReason.NOT_SELECTED, pid + " is " + p.state().name().toLowerCase(java.util.Locale.ROOT)
+          + "; its updates are refused");
       return;
     }
     Round r = round;
@@ -792,6 +860,12 @@ public final class CoordinatorLoop implements Federation {
     }
     r.resolve(pid, Outcome.ACCEPTED);
     p.accepted(u.metrics().getOrDefault("train_loss", Double.NaN), safeguards.trust());
+    double localLoss = u.metrics().getOrDefault("train_loss", Double.NaN);
+    roundLocalLosses.add(localLoss);
+    if (drift != null) {
+      roundObservations.add(new DriftMonitor.Observation(pid, u.provenance().labelHistogram(), localLoss,
+          rcv.features() == null ? Double.NaN : rcv.features().cosineToReference()));
+    }
     screening.accepted(rcv.features());
     persistence.updateReceived(u, true, null, null, now());
     RoundAggregator agg = aggregator;
@@ -891,14 +965,18 @@ public final class CoordinatorLoop implements Federation {
     RoundAggregator agg = aggregator;
     AtomicReference<RuntimeException> error = foldError;
     ModelState base = global;
-    boolean wantReference = screening.active();
+    boolean wantReference = screening.active() || drift != null;
     long id = r.id();
+    double slr = roundServerLr;
     CompletableFuture.supplyAsync(() -> {
       try {
         if (error.get() != null) {
           throw error.get();
         }
         Optional<float[]> res = agg.aggregate();
+        if (slr != 1.0 && res.isPresent()) {
+          res = Optional.of(scaleStep(base, res.get(), slr)); // server learning rate (tuning, divergence reaction)
+        }
         ReferenceDirection ref = wantReference && res.isPresent()
             ? ReferenceDirection.of(base.version() + 1, res.get(), base) : null;
         return new Aggregated(res, ref);
@@ -906,6 +984,16 @@ public final class CoordinatorLoop implements Federation {
         agg.close();
       }
     }, foldExecutor).whenComplete((res, err) -> safeEnqueue(() -> onAggregated(id, res, err)));
+  }
+
+  /** {@code base + lr * (aggregate - base)}: the server learning rate applied to the round's step. */
+  private static float[] scaleStep(ModelState base, float[] aggregate, double lr) {
+    float[] out = new float[aggregate.length];
+    for (int i = 0; i < out.length; i++) {
+      float b = base.get(i);
+      out[i] = (float) (b + lr * (aggregate[i] - b));
+    }
+    return out;
   }
 
   /** The fold thread's answer: the new parameters (if any) and the step's direction for screening. */
@@ -927,6 +1015,9 @@ public final class CoordinatorLoop implements Federation {
     ModelState base = global;
     ModelState candidate = result.map(p -> ModelState.adopt(base.layout(), p, base.version() + 1)).orElse(base);
     if (!candidate.isFinite()) {
+      if (divergence != null) {
+        divergenceAlarm(r.id(), divergence.nonFinite("the aggregate of round " + r.id() + " is not finite"));
+      }
       abortRound("aggregated model is not finite (divergence); keeping version " + base.version(), true);
       return;
     }
@@ -1011,7 +1102,545 @@ public final class CoordinatorLoop implements Federation {
     long ms = Duration.between(r.startedAt(), now()).toMillis();
     emit(new FederationEvent.RoundCommitted(nextSeq(), now(), r.id(), candidate.version(), candidate.sha256(),
         r.count(Outcome.ACCEPTED), r.cohort().size(), metrics, ms));
+    if (afterCommit(r, metrics)) {
+      return; // a stopping rule finished the federation
+    }
     scheduleNextRound(config.roundInterval());
+  }
+
+  // ------------------------------------------------------------------ learning control (ADR 0015)
+
+  /**
+   * After a commit: drift indicators and alarms, the divergence alarm (and its reaction, from the next
+   * round), stopping rules, periodic calibration. Returns true when a stopping rule finished the federation.
+   */
+  private boolean afterCommit(Round r, Map<String, Double> metrics) {
+    if (drift != null && !roundObservations.isEmpty()) {
+      DriftMonitor.Result res = drift.observe(federationHistogram(), List.copyOf(roundObservations));
+      emit(new FederationEvent.DriftIndicators(nextSeq(), now(), r.id(), res.indicators(), res.federationJs()));
+      for (DriftMonitor.Alarm a : res.alarms()) {
+        log.info("drift alarm in round {} ({}): {}", r.id(), a.participantId() == null ? "federation"
+            : a.participantId(), a.detail());
+        emit(new FederationEvent.DriftAlarm(nextSeq(), now(), r.id(), a.participantId(), a.indicator(), a.value(),
+            a.threshold(), a.detail()));
+        persistence.alarm(new LearningAlarm(r.id(), "DRIFT", a.participantId(), a.indicator(), a.detail(),
+            Map.of("value", a.value(), "threshold", a.threshold()), null), now());
+      }
+    }
+    roundObservations.clear();
+    if (divergence != null) {
+      Optional<DivergenceMonitor.Alarm> alarm = divergence.observe(metrics, List.copyOf(roundLocalLosses));
+      alarm.ifPresent(a -> divergenceAlarm(r.id(), a));
+    }
+    roundLocalLosses.clear();
+    for (StoppingRule rule : stoppingRules) {
+      Optional<String> why;
+      try {
+        why = rule.check(committedRounds, metrics);
+      } catch (RuntimeException e) {
+        log.warn("stopping rule '{}' failed; it is ignored this round", rule.name(), e);
+        continue;
+      }
+      if (why.isPresent()) {
+        String reason = "stopping rule " + rule.name() + ": " + why.get();
+        log.info("round {}: {}", r.id(), reason);
+        emit(new FederationEvent.StoppingRuleFired(nextSeq(), now(), r.id(), rule.name(), why.get()));
+        persistence.alarm(new LearningAlarm(r.id(), "STOP", null, rule.name(), why.get(), metrics, null), now());
+        setState(FederationState.FINISHED, reason);
+        return true;
+      }
+    }
+    if (learning.calibrateEvery() > 0 && committedRounds % learning.calibrateEvery() == 0
+        && committedRounds < config.rounds()) {
+      pendingCalibrations.add(new PendingCalibration("coordinator",
+          "scheduled every " + learning.calibrateEvery() + " rounds", new CompletableFuture<>()));
+    }
+    return false;
+  }
+
+  /** The federation's label distribution: the sum of what participants declared when they joined. */
+  private long[] federationHistogram() {
+    long[] sum = new long[0];
+    for (ParticipantRecord p : participants.values()) {
+      long[] h = p.info().labelHistogram();
+      if (h.length > sum.length) {
+        sum = java.util.Arrays.copyOf(sum, h.length);
+      }
+      for (int i = 0; i < h.length; i++) {
+        sum[i] += h[i];
+      }
+    }
+    return sum;
+  }
+
+  /** Emits, persists and (when configured) reacts to a divergence alarm: the reaction applies next round. */
+  private void divergenceAlarm(long roundId, DivergenceMonitor.Alarm a) {
+    Map<String, Double> react = divergence.config().reactions();
+    String reaction = "none";
+    if (!react.isEmpty()) {
+      Tuning t = Tuning.none();
+      List<String> parts = new ArrayList<>();
+      if (react.containsKey("server-lr")) {
+        t = t.withServerLearningRate(serverLrAfterPending() * react.get("server-lr"));
+        parts.add("server learning rate x" + react.get("server-lr"));
+      }
+      if (react.containsKey("lr")) {
+        t = t.withLearningRate((float) (learningRateAfterPending() * react.get("lr")));
+        parts.add("local learning rate x" + react.get("lr"));
+      }
+      if (react.containsKey("mu")) {
+        t = t.withMu(react.get("mu"));
+        parts.add("proximal mu = " + react.get("mu"));
+      }
+      reaction = String.join(", ", parts) + " from round " + (lastRoundId + 1);
+      acceptTuning(new PendingTuning(t, "divergence-alarm", "automatic reaction to " + a.kind() + ": " + a.detail(),
+          new CompletableFuture<>()));
+    }
+    log.warn("divergence alarm after round {}: {} ({}); reaction: {}", roundId, a.kind(), a.detail(), reaction);
+    emit(new FederationEvent.DivergenceAlarm(nextSeq(), now(), roundId, a.kind(), a.detail(), a.values(), reaction));
+    persistence.alarm(new LearningAlarm(roundId, "DIVERGENCE", null, a.kind(), a.detail(), a.values(), reaction),
+        now());
+  }
+
+  private double serverLrAfterPending() {
+    double v = serverLr;
+    for (PendingTuning p : pendingTunings) {
+      if (p.tuning().serverLearningRate() != null) {
+        v = p.tuning().serverLearningRate();
+      }
+    }
+    return v;
+  }
+
+  private float learningRateAfterPending() {
+    float v = config.learningRate();
+    for (PendingTuning p : pendingTunings) {
+      if (p.tuning().learningRate() != null) {
+        v = p.tuning().learningRate();
+      }
+    }
+    return v;
+  }
+
+  private record PendingTuning(Tuning tuning, String actor, String reason, CompletableFuture<Long> done) {}
+
+  @Override
+  public CompletableFuture<Long> tune(Tuning tuning, String actor, String reason) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    try {
+      java.util.Objects.requireNonNull(tuning, "tuning");
+      enqueue(() -> onTune(new PendingTuning(tuning, actor, reason, f)));
+    } catch (RuntimeException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private void onTune(PendingTuning p) {
+    String problem = null;
+    if (stateField.isTerminal()) {
+      problem = "federation '" + config.name() + "' has ended (" + stateField + ")";
+    } else if (p.tuning().isEmpty()) {
+      problem = "a tuning request must change at least one setting";
+    } else if (p.actor() == null || p.actor().isBlank() || p.reason() == null || p.reason().isBlank()) {
+      problem = "a tuning request needs an actor and a reason";
+    } else {
+      try {
+        tuned(config, p.tuning(), true);
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (problem != null) {
+      log.warn("refused tuning by {}: {}", p.actor(), problem);
+      p.done().completeExceptionally(new IllegalArgumentException(problem));
+      return;
+    }
+    acceptTuning(p);
+  }
+
+  /**
+   * Records an accepted tuning: audited and announced now, applied when the next round starts (never the
+   * round in progress). The future completes with that round's id.
+   */
+  private void acceptTuning(PendingTuning p) {
+    long from = lastRoundId + 1;
+    Map<String, String> newValues = p.tuning().asMap();
+    Map<String, String> current = currentSettings();
+    Map<String, String> old = new TreeMap<>();
+    for (String k : newValues.keySet()) {
+      old.put(k, current.get(k));
+    }
+    pendingTunings.add(p);
+    persistence.tuned(old, newValues, from, p.actor(), p.reason(), now());
+    emit(new FederationEvent.ConfigChanged(nextSeq(), now(), from, old, newValues, p.actor(), p.reason()));
+    log.info("tuning by {} applies from round {}: {} -> {} ({})", p.actor(), from, old, newValues, p.reason());
+    p.done().complete(from);
+  }
+
+  /** The tunable settings now in force, by {@link Tuning#asMap()} key. */
+  private Map<String, String> currentSettings() {
+    Map<String, String> m = new TreeMap<>();
+    m.put("strategy", Tuning.describe(strategy));
+    m.put("per_round", Integer.toString(config.perRound()));
+    m.put("deadline_ms", Long.toString(config.roundDeadline().toMillis()));
+    m.put("learning_rate", Float.toString(config.learningRate()));
+    m.put("server_lr", Double.toString(serverLr));
+    m.put("local_epochs", Integer.toString(config.localEpochs()));
+    m.put("mu", muOverride == null ? Double.toString(strategy.trainingConfig().getOrDefault("mu", 0.0))
+        : muOverride.toString());
+    return m;
+  }
+
+  /** The configuration after {@code t}; checks it (and the strategy's needs) without side effects. */
+  private FederationConfig tuned(FederationConfig c, Tuning t, boolean check) {
+    FederationConfig.Builder b = c.toBuilder();
+    if (t.perRound() != null) {
+      b.perRound(t.perRound());
+    }
+    if (t.deadline() != null) {
+      b.roundDeadline(t.deadline());
+    }
+    if (t.learningRate() != null) {
+      b.learningRate(t.learningRate());
+    }
+    if (t.localEpochs() != null) {
+      b.localEpochs(t.localEpochs());
+    }
+    FederationConfig next = b.build(); // throws IllegalArgumentException naming the bad value
+    AggregationStrategy s = t.strategy() != null ? t.strategy() : strategy;
+    if (check && next.perRound() < s.minimumUpdates()) {
+      throw new IllegalArgumentException("strategy '" + s.name() + "' needs at least " + s.minimumUpdates()
+          + " updates per round, but only " + next.perRound() + " participants would be selected per round");
+    }
+    if (check && t.strategy() != null && safeguards.privacy() != null) {
+      PrivateMeanStrategy.wrap(t.strategy(), safeguards.privacy()); // throws for a non-mean strategy
+    }
+    return next;
+  }
+
+  /** Applies the accepted tunings, in order, as the next round starts. */
+  private void applyPendingTunings() {
+    while (!pendingTunings.isEmpty()) {
+      PendingTuning p = pendingTunings.poll();
+      Tuning t = p.tuning();
+      try {
+        config = tuned(config, t, false);
+      } catch (IllegalArgumentException e) {
+        log.warn("tuning by {} could not be applied: {}", p.actor(), e.getMessage());
+        continue;
+      }
+      if (t.strategy() != null) {
+        strategy = safeguards.privacy() == null ? t.strategy()
+            : PrivateMeanStrategy.wrap(t.strategy(), safeguards.privacy());
+        committedStrategyState = strategy.state(); // a new strategy starts with fresh server state
+      }
+      if (t.serverLearningRate() != null) {
+        serverLr = t.serverLearningRate();
+      }
+      if (t.mu() != null) {
+        muOverride = t.mu();
+      }
+    }
+  }
+
+  /** For tests: the server learning rate and the proximal override now in force. */
+  double serverLearningRate() {
+    return serverLr;
+  }
+
+  // ------------------------------------------------------------------ operator commands on participants
+
+  @Override
+  public CompletableFuture<Void> suspend(String participantId, String actor, String reason) {
+    return participantCommand(participantId, ParticipantState.SUSPENDED, "suspended", actor, reason);
+  }
+
+  @Override
+  public CompletableFuture<Void> reinstate(String participantId, String actor, String reason) {
+    return participantCommand(participantId, ParticipantState.ACTIVE, "reinstated", actor, reason);
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(String participantId, String actor, String reason) {
+    return participantCommand(participantId, ParticipantState.REVOKED, "revoked", actor, reason);
+  }
+
+  /** Consent withdrawal revokes the participant for good (ADR 0015), audited with itself as the actor. */
+  @Override
+  public CompletableFuture<Void> withdrawConsent(String participantId, String reason) {
+    return participantCommand(participantId, ParticipantState.REVOKED, "consent_withdrawn", participantId, reason);
+  }
+
+  private CompletableFuture<Void> participantCommand(String pid, ParticipantState to, String action, String actor,
+      String reason) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    try {
+      enqueue(() -> onParticipantCommand(pid, to, action, actor, reason, f));
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private void onParticipantCommand(String pid, ParticipantState to, String action, String actor, String reason,
+      CompletableFuture<Void> done) {
+    String problem = participantCommandProblem(pid, to, actor, reason);
+    if (problem == null && commandsInFlight.contains(pid)) {
+      problem = "another operator command on " + pid + " is still being stored; retry";
+    }
+    if (problem != null) {
+      log.warn("refused {} by {}: {}", action, actor, problem);
+      done.completeExceptionally(new IllegalStateException(problem));
+      return;
+    }
+    ParticipantRecord p = participants.get(pid);
+    ParticipantState from = p.state();
+    if (!persistence.enabled()) {
+      applyParticipantCommand(p, from, to, action, actor, reason, done);
+      return;
+    }
+    // durable first (participant row + audit entry in one transaction), then applied: a failed write changes nothing
+    commandsInFlight.add(pid);
+    ParticipantRow row = RoundPersistence.row(p);
+    ParticipantRow changed = new ParticipantRow(row.id(), row.deviceClass(), row.sampleCount(), row.labelHistogram(),
+        to.name(), row.roundsSelected(), row.updatesAccepted(), row.failures(), row.trust(), row.strikes());
+    persistence.participantStateChanged(changed, action, from.name(), actor, reason, now())
+        .whenComplete((v, e) -> safeEnqueue(() -> {
+          commandsInFlight.remove(pid);
+          if (e != null) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            log.warn("could not store {} of {}; nothing changed", action, pid, cause);
+            done.completeExceptionally(cause);
+            return;
+          }
+          if (p.state() != from) { // only the trust policy can move it meanwhile (to SUSPENDED)
+            log.warn("{} of {} stored, but it moved from {} to {} meanwhile", action, pid, from, p.state());
+          }
+          if (p.state() == to || !p.state().next().contains(to)) {
+            done.complete(null);
+            return;
+          }
+          applyParticipantCommand(p, p.state(), to, action, actor, reason, done);
+        }));
+  }
+
+  /** Null when the command is legal, else what is wrong (nothing changes then). */
+  private String participantCommandProblem(String pid, ParticipantState to, String actor, String reason) {
+    ParticipantRecord p = pid == null ? null : participants.get(pid);
+    if (p == null) {
+      return "no participant '" + pid + "' in federation '" + config.name() + "'";
+    }
+    if (actor == null || actor.isBlank() || reason == null || reason.isBlank()) {
+      return "an operator command on " + pid + " needs an actor and a reason";
+    }
+    if (to == ParticipantState.ACTIVE && p.state() != ParticipantState.SUSPENDED) {
+      return "cannot reinstate " + pid + ": it is " + p.state() + ", not SUSPENDED";
+    }
+    if (p.state() == to || !p.state().next().contains(to)) {
+      return "cannot move " + pid + " from " + p.state() + " to " + to
+          + (p.state() == to ? " (it already is)" : " (not a legal transition)");
+    }
+    return null;
+  }
+
+  private void applyParticipantCommand(ParticipantRecord p, ParticipantState from, ParticipantState to, String action,
+      String actor, String reason, CompletableFuture<Void> done) {
+    String pid = p.id();
+    p.moveTo(to);
+    if (to == ParticipantState.SUSPENDED) {
+      emit(new FederationEvent.ParticipantSuspended(nextSeq(), now(), pid, p.strikes(), p.trust(),
+          action + " by " + actor + ": " + reason));
+    }
+    emit(new FederationEvent.ParticipantStateChanged(nextSeq(), now(), pid, from.name(), to.name(), action, actor,
+        reason));
+    log.info("participant {} {} by {}: {}", pid, action, actor, reason);
+    Round r = round;
+    if (to != ParticipantState.ACTIVE && r != null && r.phase() == RoundPhase.COLLECTING && r.isSelected(pid)
+        && r.outcome(pid) == Outcome.PENDING) {
+      p.link().cancel(r.id()); // its in-flight update is refused; the round does not wait for it
+      resolveFailure(r, pid, Outcome.FAILED, action + " by " + actor + ": " + reason);
+      if (r.phase() == RoundPhase.COLLECTING && r.allResolved()) {
+        closeCollection();
+      }
+    }
+    done.complete(null);
+    if (to == ParticipantState.ACTIVE && stateField == FederationState.RUNNING) {
+      maybeStartRound();
+    }
+  }
+
+  // ------------------------------------------------------------------ calibration rounds
+
+  private record PendingCalibration(String actor, String reason, CompletableFuture<Calibration> done) {}
+
+  /** A calibration in progress: who was asked, who answered. Loop thread only. */
+  private static final class CalibrationRun {
+    final long id;
+    final long modelVersion;
+    final PendingCalibration request;
+    final Map<String, Long> nonces = new TreeMap<>();
+    final Map<String, CalibrationReport> reports = new TreeMap<>();
+    final List<String> unsupported = new ArrayList<>();
+
+    CalibrationRun(long id, long modelVersion, PendingCalibration request) {
+      this.id = id;
+      this.modelVersion = modelVersion;
+      this.request = request;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Calibration> calibrate(String actor, String reason) {
+    CompletableFuture<Calibration> f = new CompletableFuture<>();
+    try {
+      enqueue(() -> {
+        if (stateField.isTerminal()) {
+          f.completeExceptionally(new IllegalStateException("federation '" + config.name() + "' has ended"));
+          return;
+        }
+        if (actor == null || actor.isBlank() || reason == null || reason.isBlank()) {
+          f.completeExceptionally(new IllegalArgumentException("a calibration needs an actor and a reason"));
+          return;
+        }
+        pendingCalibrations.add(new PendingCalibration(actor, reason, f));
+        if (!roundActive() && !storing && calibration == null) {
+          drainCalibration();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  @Override
+  public void submitCalibration(CalibrationReport report) {
+    java.util.Objects.requireNonNull(report, "report");
+    enqueue(() -> onCalibrationReport(report));
+  }
+
+  /** Starts the oldest pending calibration when no round or store call is in flight; true if it started. */
+  private boolean drainCalibration() {
+    if (pendingCalibrations.isEmpty() || storing || roundActive() || calibration != null
+        || stateField.isTerminal()) {
+      return false;
+    }
+    PendingCalibration req = pendingCalibrations.poll();
+    ModelState model = global;
+    CalibrationRun run = new CalibrationRun(++lastCalibrationId, model.version(), req);
+    calibration = run;
+    Instant deadline = now().plus(config.roundDeadline());
+    for (ParticipantRecord p : participants.values()) {
+      if (!p.state().isSelectable() || !p.connected()) {
+        continue;
+      }
+      long nonce = nonces.nextLong();
+      boolean supported;
+      try {
+        supported = p.link().calibrate(new CalibrationTask(run.id, model, deadline, nonce));
+      } catch (RuntimeException e) {
+        log.warn("could not ask {} to calibrate", p.id(), e);
+        supported = false;
+      }
+      if (supported) {
+        run.nonces.put(p.id(), nonce);
+      } else {
+        run.unsupported.add(p.id());
+      }
+    }
+    log.info("calibration {} on model version {}: {} participant(s) asked, {} unsupported", run.id,
+        run.modelVersion, run.nonces.size(), run.unsupported.size());
+    long id = run.id;
+    timers.schedule(() -> safeEnqueue(() -> finishCalibration(id)),
+        Math.max(0, config.roundDeadline().toMillis()), TimeUnit.MILLISECONDS);
+    if (run.nonces.isEmpty()) {
+      finishCalibration(id);
+    }
+    return true;
+  }
+
+  private void onCalibrationReport(CalibrationReport rep) {
+    CalibrationRun run = calibration;
+    if (run == null || rep.calibrationId() != run.id) {
+      log.debug("ignored calibration report of {} for calibration {}", rep.participantId(), rep.calibrationId());
+      return;
+    }
+    Long nonce = run.nonces.get(rep.participantId());
+    if (nonce == null || nonce != rep.nonce() || run.reports.containsKey(rep.participantId())) {
+      log.warn("ignored calibration report of {}: not asked, wrong nonce or duplicate", rep.participantId());
+      return;
+    }
+    run.reports.put(rep.participantId(), rep);
+    if (run.reports.size() == run.nonces.size()) {
+      finishCalibration(run.id);
+    }
+  }
+
+  /** Combines the reports (in participant-id order, so the result is deterministic), publishes and stores it. */
+  private void finishCalibration(long id) {
+    CalibrationRun run = calibration;
+    if (run == null || run.id != id) {
+      return;
+    }
+    calibration = null;
+    FeatureStatistics stats = new FeatureStatistics();
+    Map<String, Map<String, Double>> evaluation = new TreeMap<>();
+    long[] fed = federationHistogram();
+    Map<String, Double> js = new TreeMap<>();
+    List<String> answered = new ArrayList<>();
+    for (CalibrationReport rep : run.reports.values()) {
+      try {
+        stats.add(rep.samples(), rep.featureMean(), rep.featureM2());
+      } catch (IllegalArgumentException e) {
+        log.warn("calibration report of {} dropped: {}", rep.participantId(), e.getMessage());
+        continue;
+      }
+      answered.add(rep.participantId());
+      evaluation.put(rep.participantId(), Map.of("loss", rep.loss(), "accuracy", rep.accuracy(),
+          "samples", (double) rep.samples()));
+      double d = JensenShannon.divergence(rep.labelHistogram(), fed);
+      js.put(rep.participantId(), Double.isFinite(d) ? d : 0.0);
+    }
+    // reweighting: 1 - JS to the federation, rescaled so that the sample-weighted mean is 1
+    double num = 0;
+    double den = 0;
+    for (String pid : answered) {
+      double n = run.reports.get(pid).samples();
+      num += n;
+      den += n * (1 - js.get(pid));
+    }
+    Map<String, Double> reweighting = new TreeMap<>();
+    for (String pid : answered) {
+      reweighting.put(pid, den > 0 ? (1 - js.get(pid)) * num / den : 1.0);
+    }
+    List<String> silent = new ArrayList<>();
+    for (String pid : run.nonces.keySet()) {
+      if (!run.reports.containsKey(pid)) {
+        silent.add(pid);
+      }
+    }
+    if (!silent.isEmpty()) {
+      log.info("calibration {}: no answer from {} before the deadline", run.id, silent);
+    }
+    Calibration c = new Calibration(run.id, run.modelVersion, answered, run.unsupported, evaluation, stats.mean(),
+        stats.variance(), reweighting);
+    for (String pid : answered) {
+      ParticipantRecord p = participants.get(pid);
+      if (p != null && p.connected()) {
+        try {
+          p.link().applyCalibration(c);
+        } catch (RuntimeException e) {
+          log.warn("could not publish calibration {} to {}", run.id, pid, e);
+        }
+      }
+    }
+    persistence.calibrated(c, run.request.actor(), run.request.reason(), now());
+    emit(new FederationEvent.CalibrationCompleted(nextSeq(), now(), c.calibrationId(), c.modelVersion(),
+        c.answered(), c.unsupported(), c.evaluation(), c.featureMean(), c.featureVariance(), c.reweighting(),
+        run.request.actor()));
+    run.request.done().complete(c);
+    maybeStartRound();
   }
 
   // ------------------------------------------------------------------ rollback (operator action)
@@ -1121,12 +1750,13 @@ public final class CoordinatorLoop implements Federation {
    */
   private void restoreCommittedStrategyState() {
     Map<String, float[]> s = committedStrategyState;
+    AggregationStrategy st = strategy;
     try {
       foldExecutor.execute(() -> {
         try {
-          strategy.restore(s);
+          st.restore(s);
         } catch (RuntimeException e) {
-          log.warn("strategy '{}' could not restore its committed state", strategy.name(), e);
+          log.warn("strategy '{}' could not restore its committed state", st.name(), e);
         }
       });
     } catch (RejectedExecutionException e) {

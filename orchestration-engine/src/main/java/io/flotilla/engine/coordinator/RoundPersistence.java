@@ -140,4 +140,29 @@ final class RoundPersistence {
       Thread.currentThread().interrupt();
     }
   }
+
+  // ---- learning control (issue 7)
+
+  /** Stores an operator command on a participant (row + audit in one transaction) on the store thread. */
+  CompletableFuture<Void> participantStateChanged(ParticipantRow row, String action, String from, String actor,
+      String reason, Instant at) {
+    return CompletableFuture.runAsync(
+        () -> store.recordParticipantStateChange(federation, row, action, from, actor, reason, at), executor);
+  }
+
+  void tuned(Map<String, String> old, Map<String, String> now, long fromRound, String actor, String reason,
+      Instant at) {
+    Map<String, String> o = new java.util.TreeMap<>();
+    old.forEach((k, v) -> o.put(k, v)); // may hold nulls: no Map.copyOf
+    Map<String, String> n = Map.copyOf(now);
+    background("tuning", () -> store.recordTuning(federation, o, n, fromRound, actor, reason, at));
+  }
+
+  void alarm(io.flotilla.engine.store.LearningAlarm alarm, Instant at) {
+    background(alarm.kind().toLowerCase() + " alarm", () -> store.recordLearningAlarm(federation, alarm, at));
+  }
+
+  void calibrated(io.flotilla.engine.api.Calibration c, String actor, String reason, Instant at) {
+    background("calibration " + c.calibrationId(), () -> store.recordCalibration(federation, c, actor, reason, at));
+  }
 }

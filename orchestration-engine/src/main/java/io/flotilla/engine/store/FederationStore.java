@@ -48,4 +48,28 @@ public interface FederationStore extends AutoCloseable {
 
   @Override
   void close();
+
+  // ---- learning control (issue 7)
+
+  /**
+   * Records an operator's (or, for a consent withdrawal, the participant's) change of a participant's standing:
+   * the participant row with its new state and an audit entry with actor, action and reason, in one
+   * transaction.
+   */
+  void recordParticipantStateChange(String federation, ParticipantRow participant, String action, String from,
+      String actor, String reason, Instant at);
+
+  /**
+   * Records runtime tuning: one {@code config_changes} row per changed setting and one audit entry, in one
+   * transaction.
+   */
+  void recordTuning(String federation, java.util.Map<String, String> oldValues,
+      java.util.Map<String, String> newValues, long effectiveFromRound, String actor, String reason, Instant at);
+
+  /** Records a learning alarm or stopping decision (table {@code learning_alarms}) and audits it. */
+  void recordLearningAlarm(String federation, LearningAlarm alarm, Instant at);
+
+  /** Records a calibration round's result and audits it; makes no model version. */
+  void recordCalibration(String federation, io.flotilla.engine.api.Calibration calibration, String actor,
+      String reason, Instant at);
 }

@@ -38,7 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Locale;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,7 @@ public final class JdbcFederationStore implements FederationStore {
    * opens without starting Flyway (which costs more than a second per start). A test keeps it in step with
    * the migration files.
    */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 3;
 
   private final Connection conn;
   private final ModelBlobStore blobs;
@@ -1389,5 +1391,139 @@ public final class JdbcFederationStore implements FederationStore {
   /** Direct JDBC access for tests and tools that inspect or (in tests) tamper with rows. */
   public Connection connection() {
     return conn;
+  }
+
+  // ------------------------------------------------------------------ learning control (issue 7)
+
+  @Override
+  public synchronized void recordParticipantStateChange(String federation, ParticipantRow participant,
+      String action, String from, String actor, String reason, Instant at) {
+    tx("recording " + action + " of participant " + participant.id(), () -> {
+      long id = fedId(federation);
+      upsertParticipant(id, participant, at, true);
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("from", from);
+      d.put("to", participant.state());
+      d.put("reason", reason);
+      AuditLog.append(conn, at, actor, "participant." + action, federation, participant.id(), d);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void recordTuning(String federation, Map<String, String> oldValues,
+      Map<String, String> newValues, long effectiveFromRound, String actor, String reason, Instant at) {
+    tx("recording runtime tuning", () -> {
+      long id = fedId(federation);
+      for (Map.Entry<String, String> e : new TreeMap<>(newValues).entrySet()) {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO config_changes (federation_id, changed_at, "
+            + "actor, field, old_value, new_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          ps.setLong(1, id);
+          ps.setObject(2, ts(at));
+          ps.setString(3, actor);
+          ps.setString(4, e.getKey());
+          ps.setString(5, oldValues.get(e.getKey()));
+          ps.setString(6, e.getValue());
+          ps.setString(7, reason);
+          ps.executeUpdate();
+        }
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("old", new TreeMap<>(oldValues));
+      d.put("new", new TreeMap<>(newValues));
+      d.put("effective_from_round", effectiveFromRound);
+      d.put("reason", reason);
+      AuditLog.append(conn, at, actor, "config.tuned", federation, "from round " + effectiveFromRound, d);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void recordLearningAlarm(String federation, LearningAlarm a, Instant at) {
+    tx("recording a " + a.kind().toLowerCase(Locale.ROOT) + " alarm", () -> {
+      long id = fedId(federation);
+      try (PreparedStatement ps = conn.prepareStatement("INSERT INTO learning_alarms (federation_id, round_id, "
+          + "raised_at, kind, participant_id, indicator, detail, values_json, reaction) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setLong(1, id);
+        ps.setLong(2, a.roundId());
+        ps.setObject(3, ts(at));
+        ps.setString(4, a.kind());
+        ps.setString(5, a.participantId());
+        ps.setString(6, a.indicator());
+        ps.setString(7, a.detail());
+        ps.setString(8, json(new TreeMap<>(a.values())));
+        ps.setString(9, a.reaction());
+        ps.executeUpdate();
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("round", a.roundId());
+      d.put("indicator", a.indicator());
+      d.put("detail", a.detail());
+      if (a.reaction() != null) {
+        d.put("reaction", a.reaction());
+      }
+      String action = switch (a.kind()) {
+        case "STOP" -> "federation.stopping_rule";
+        case "DIVERGENCE" -> "learning.divergence_alarm";
+        default -> "learning.drift_alarm";
+      };
+      AuditLog.append(conn, at, COORDINATOR, action, federation,
+          a.participantId() == null ? "federation" : a.participantId(), d);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void recordCalibration(String federation, io.flotilla.engine.api.Calibration c, String actor,
+      String reason, Instant at) {
+    tx("recording calibration " + c.calibrationId(), () -> {
+      long id = fedId(federation);
+      try (PreparedStatement ps = conn.prepareStatement("INSERT INTO calibrations (federation_id, calibration_id, "
+          + "model_version, created_at, actor, reason, feature_mean, feature_variance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setLong(1, id);
+        ps.setLong(2, c.calibrationId());
+        ps.setLong(3, c.modelVersion());
+        ps.setObject(4, ts(at));
+        ps.setString(5, actor);
+        ps.setString(6, reason);
+        ps.setString(7, json(c.featureMean()));
+        ps.setString(8, json(c.featureVariance()));
+        ps.executeUpdate();
+      }
+      for (String pid : new TreeSet<>(c.answered())) {
+        Map<String, Double> ev = c.evaluation().getOrDefault(pid, Map.of());
+        insertCalibrationParticipant(id, c.calibrationId(), pid, true, ev.get("samples"), ev.get("loss"),
+            ev.get("accuracy"), c.reweighting().get(pid));
+      }
+      for (String pid : new TreeSet<>(c.unsupported())) {
+        insertCalibrationParticipant(id, c.calibrationId(), pid, false, null, null, null, null);
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("model_version", c.modelVersion());
+      d.put("answered", c.answered().size());
+      d.put("unsupported", c.unsupported().size());
+      d.put("features", c.featureMean().length);
+      d.put("reason", reason);
+      AuditLog.append(conn, at, actor, "federation.calibrated", federation, "calibration " + c.calibrationId(), d);
+      return null;
+    });
+  }
+
+  private void insertCalibrationParticipant(long fedId, long calibrationId, String pid, boolean answered,
+      Double samples, Double loss, Double accuracy, Double weight) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO calibration_participants (federation_id, "
+        + "calibration_id, participant_id, answered, samples, eval_loss, eval_accuracy, reweighting) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, fedId);
+      ps.setLong(2, calibrationId);
+      ps.setString(3, pid);
+      ps.setBoolean(4, answered);
+      ps.setObject(5, samples == null ? null : samples.longValue());
+      ps.setObject(6, loss);
+      ps.setObject(7, accuracy);
+      ps.setObject(8, weight);
+      ps.executeUpdate();
+    }
   }
 }

@@ -8,7 +8,9 @@ import io.flotilla.engine.api.FederationSnapshot;
 import io.flotilla.engine.api.FederationState;
 import io.flotilla.engine.model.ModelState;
 import io.flotilla.engine.store.JdbcFederationStore;
+import io.flotilla.sim.inprocess.AbRun;
 import io.flotilla.sim.inprocess.InProcessSimulation;
+import io.flotilla.sim.inprocess.LearningOptions;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +43,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** The scenario flags shared with serve, participant and swarm (same names and defaults). */
   @Mixin ScenarioOptions scenario;
+
+  /** Stopping rules, alarms, drift injection, calibration, A/B (issue 7). */
+  @Mixin LearningOptionsMixin learningFlags;
 
   @Option(names = "--adversaries", paramLabel = "KIND:FRACTION[:PARAM][,...]", defaultValue = "none",
       description = "attacking participants: sign-flip, scaling, noise, label-flip, free-rider, e.g. sign-flip:0.3 "
@@ -79,9 +84,12 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SimulationConfig cfg;
+    LearningOptions learning;
     try {
       cfg = scenario.toBuilder().adversaries(adversaries).validation(validation)
           .suspendAfter(suspendAfter).dp(dp).plugins(plugins).build();
+      learning = learningFlags.toOptions();
+      learning.toControl(Extensions.load(plugins)); // names a bad --stop rule before any data is loaded
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -100,10 +108,13 @@ public final class SimulateCommand implements Callable<Integer> {
     for (String problem : extensions.problems()) {
       spec.commandLine().getErr().println("flotilla: warning: " + problem);
     }
+    if (learningFlags.ab != null) {
+      return runAb(cfg, learning, extensions, out, t0);
+    }
     InProcessSimulation sim;
     JdbcFederationStore opened = stateDir == null ? null : JdbcFederationStore.openDirectory(stateDir);
     try {
-      sim = InProcessSimulation.create(cfg, extensions, Clock.systemUTC(), opened);
+      sim = InProcessSimulation.create(cfg, learning, extensions, Clock.systemUTC(), opened);
     } catch (IllegalArgumentException e) {
       closeQuietly(opened);
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -115,6 +126,7 @@ public final class SimulateCommand implements Callable<Integer> {
     String[] finishReason = new String[1];
     Map<Long, int[]> rejectedByRound = new HashMap<>(); // [rejected, suspicious]
     List<Map<String, Object>> suspended = new ArrayList<>();
+    LearningReport lr = new LearningReport(out, quiet);
     try (JdbcFederationStore store = opened; sim) {
       long setupMs = (System.nanoTime() - t0) / 1_000_000;
       if (!quiet) {
@@ -128,6 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
       }
+      sim.federation().subscribe(lr::onEvent);
       sim.federation().subscribe(e -> {
         if (e instanceof FederationEvent.RoundCommitted c) {
           Map<String, Object> row = new LinkedHashMap<>();
@@ -195,7 +208,10 @@ public final class SimulateCommand implements Callable<Integer> {
         extra.put("adversaries", sim.participants().stream().filter(p -> p.adversary() != null)
             .map(p -> p.id() + "=" + p.adversary()).toList());
         extra.put("plugin_problems", extensions.problems());
-        writeReport(cfg, rows, fin, sim.federation().state(), failure[0], totalMs, extra);
+        extra.put("stopped_by", lr.stoppedBy());
+        Map<String, Object> sections = lr.sections();
+        sections.put("learning_control", learning.describe());
+        writeReport(cfg, rows, fin, sim.federation().state(), failure[0], totalMs, extra, sections);
       }
       if (sim.federation().state() != FederationState.FINISHED) {
         spec.commandLine().getErr().println("flotilla: federation " + sim.federation().state().name().toLowerCase()
@@ -204,7 +220,8 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       if (!quiet) {
         Map<String, Object> last = rows.isEmpty() ? Map.of() : rows.get(rows.size() - 1);
-        if (finishReason[0] != null && finishReason[0].startsWith("privacy budget")) {
+        if (finishReason[0] != null && (finishReason[0].startsWith("privacy budget")
+            || finishReason[0].startsWith("stopping rule"))) {
           out.println("finished early: " + finishReason[0]);
         }
         out.printf(Locale.ROOT, "final: test_accuracy %.4f  test_loss %.4f  model %s  (%d rounds, %.1f s)%n",
@@ -222,8 +239,58 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --ab}: two federations side by side, curves and a significance test. */
+  private int runAb(SimulationConfig cfg, LearningOptions learning, Extensions extensions, PrintWriter out, long t0)
+      throws Exception {
+    if (stateDir != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--ab cannot be combined with --state-dir");
+    }
+    String[] ab;
+    AbRun.Split split;
+    try {
+      ab = AbRun.parseStrategies(learningFlags.ab);
+      split = learningFlags.split();
+      extensions.strategy(ab[0]);
+      extensions.strategy(ab[1]);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!quiet) {
+      out.printf(Locale.ROOT, "flotilla simulate --ab: %s vs %s, %d participants split %s, %d rounds%n", ab[0], ab[1],
+          cfg.participants(), split.name().toLowerCase(Locale.ROOT), cfg.rounds());
+      out.flush();
+    }
+    AbRun.Result res = AbRun.run(cfg, learning, ab[0], ab[1], split, extensions, Clock.systemUTC(),
+        Duration.ofHours(24));
+    long totalMs = (System.nanoTime() - t0) / 1_000_000;
+    if (!quiet) {
+      for (AbRun.Arm arm : List.of(res.a(), res.b())) {
+        Map<String, Object> last = arm.curve().isEmpty() ? Map.of() : arm.curve().get(arm.curve().size() - 1);
+        double mean = java.util.Arrays.stream(arm.perParticipantAccuracy()).average().orElse(Double.NaN);
+        out.printf(Locale.ROOT, "%-28s %2d participants  rounds %3d  test_acc %.4f  mean participant acc %.4f  %s%n",
+            arm.strategy(), arm.participants().size(), arm.curve().size(),
+            (double) last.getOrDefault("test_accuracy", Double.NaN), mean, arm.state());
+      }
+      out.printf(Locale.ROOT, "%s p = %.4g, paired t p = %.4g, mean difference (A - B) %.4f over %d participants: %s"
+          + " (%.1f s)%n", res.wilcoxon().test(), res.wilcoxon().pValue(), res.pairedT().pValue(),
+          res.wilcoxon().meanDifference(), res.wilcoxon().pairs(), res.describe().get("verdict"), totalMs / 1000.0);
+      out.flush();
+    }
+    if (report != null) {
+      Map<String, Object> root = new LinkedHashMap<>();
+      root.put("config", cfg.describe());
+      root.put("learning_control", learning.describe());
+      root.put("ab", res.describe());
+      root.put("total_ms", totalMs);
+      ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      om.writeValue(report.toFile(), root);
+    }
+    return 0;
+  }
+
   private void writeReport(SimulationConfig cfg, List<Map<String, Object>> rows, ModelState fin,
-      FederationState state, String failure, long totalMs, Map<String, Object> extra) throws IOException {
+      FederationState state, String failure, long totalMs, Map<String, Object> extra, Map<String, Object> sections)
+      throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("config", cfg.describe());
     root.put("rounds", rows);
@@ -246,6 +313,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     fm.putAll(extra);
     root.put("final", fm);
+    root.putAll(sections);
     ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path tmp = report.resolveSibling(report.getFileName() + ".tmp");
     om.writeValue(tmp.toFile(), root);

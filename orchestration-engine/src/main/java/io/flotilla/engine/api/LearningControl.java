@@ -47,7 +47,7 @@ public record LearningControl(List<StoppingRule> stoppingRules, Divergence diver
   /**
    * The divergence alarm: fires when the evaluation loss ({@code metric}) rose in each of the last {@code k}
    * rounds by {@code rise} (relative) in total, when the cross-participant variance of local training losses
-   * exceeds {@code varianceFactor} times the smallest variance seen so far, or when an aggregate is not
+   * exceeds {@code varianceFactor} times its median over the last 20 rounds, or when an aggregate is not
    * finite. {@code reaction} is applied from the next round: {@code none}, {@code server-lr:F} (multiply the
    * server learning rate by F), {@code lr:F} (multiply the local learning rate by F) or {@code mu:M} (switch
    * on the proximal term with coefficient M); several joined with {@code +}.
@@ -69,10 +69,10 @@ public record LearningControl(List<StoppingRule> stoppingRules, Divergence diver
     }
 
     public static Divergence defaults() {
-      return new Divergence("test_loss", 3, 0.05, 100, "none");
+      return new Divergence("test_loss", 3, 0.2, 100, "none");
     }
 
-    /** Parses {@code k=3,rise=0.05,variance=100,metric=test_loss,react=server-lr:0.5}; empty for defaults. */
+    /** Parses {@code k=3,rise=0.2,variance=100,metric=test_loss,react=server-lr:0.5}; empty for defaults. */
     public static Divergence parse(String spec) {
       Divergence d = defaults();
       String metric = d.metric();
@@ -136,7 +136,7 @@ public record LearningControl(List<StoppingRule> stoppingRules, Divergence diver
 
   /**
    * Drift alarms. A participant alarms when the Jensen–Shannon divergence (bits) of its label histogram
-   * against the federation's rises by more than {@code jsRise} over its own first value, or when its local
+   * against the federation's moves more than {@code jsRise} away from its own first value (either way), or when its local
    * training loss exceeds its running average (EWMA, weight {@code 0.5}) by the relative {@code lossRise}.
    * The federation alarms when at least {@code federationFraction} of a round's contributors alarm.
    */

@@ -12,14 +12,17 @@ import java.util.Optional;
  * The divergence alarm (ADR 0015): watches the evaluation loss of committed rounds and the spread of the
  * participants' local training losses. It fires when the loss rose in each of the last {@code k} rounds and
  * by at least the relative {@code rise} overall, when the cross-participant variance of local losses exceeds
- * {@code varianceFactor} times the smallest variance seen (an exploding spread: some participants blow up),
+ * {@code varianceFactor} times the median variance of the last 20 rounds (at least 3 seen; an exploding
+ * spread: some participants blow up),
  * or when an aggregate was not finite. After an alarm it re-arms: the rising-loss window starts afresh, so
  * one divergence raises one alarm per {@code k} rounds at most. Confined to the coordinator thread.
  */
 public final class DivergenceMonitor {
   private final LearningControl.Divergence config;
   private final ArrayDeque<Double> losses = new ArrayDeque<>();
-  private double minVariance = Double.POSITIVE_INFINITY;
+  /** The last {@link #VARIANCE_WINDOW} positive variances of local losses (the baseline is their median). */
+  private final ArrayDeque<Double> variances = new ArrayDeque<>();
+  private static final int VARIANCE_WINDOW = 20;
 
   /** What tripped the alarm. */
   public record Alarm(String kind, String detail, Map<String, Double> values) {}
@@ -101,16 +104,24 @@ public final class DivergenceMonitor {
       return Optional.empty();
     }
     double var = m2 / (n - 1);
-    if (Double.isFinite(minVariance) && minVariance > 0 && var > config.varianceFactor() * minVariance) {
-      Map<String, Double> values = new LinkedHashMap<>();
-      values.put("local_loss_variance", var);
-      values.put("min_variance", minVariance);
-      return Optional.of(new Alarm("loss-variance", String.format(Locale.ROOT,
-          "cross-participant variance of local losses %.4g is %.0fx the smallest seen (%.4g)", var,
-          var / minVariance, minVariance), values));
+    if (variances.size() >= 3) {
+      double[] sorted = variances.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      if (median > 0 && var > config.varianceFactor() * median) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("local_loss_variance", var);
+        values.put("median_variance", median);
+        return Optional.of(new Alarm("loss-variance", String.format(Locale.ROOT,
+            "cross-participant variance of local losses %.4g is %.0fx its recent median (%.4g)", var, var / median,
+            median), values));
+      }
     }
     if (var > 0) {
-      minVariance = Math.min(minVariance, var);
+      variances.addLast(var);
+      while (variances.size() > VARIANCE_WINDOW) {
+        variances.removeFirst();
+      }
     }
     return Optional.empty();
   }

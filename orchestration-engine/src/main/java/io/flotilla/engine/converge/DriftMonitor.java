@@ -12,8 +12,8 @@ import java.util.Map;
  * Drift indicators per participant and round, computed without raw data (ADR 0015): the Jensen–Shannon
  * divergence of the label histogram the participant's update carries against the federation's histogram,
  * the relative trend of its local training loss against its own running average (EWMA, weight 1/2), and the
- * cosine of its update to the last aggregate step. A participant alarms when its JS divergence rises above
- * its first observed value by {@code jsRise} bits, or its loss trend exceeds {@code lossRise}; the alarm is
+ * cosine of its update to the last aggregate step. A participant alarms when its JS divergence moves away from
+ * its first observed value by more than {@code jsRise} bits (either way: its labels changed), or its loss trend exceeds {@code lossRise}; the alarm is
  * raised once when it starts (the per-round indicators keep saying "alarmed" while it lasts). The federation
  * alarms when at least {@code federationFraction} of a round's contributors alarm. Confined to the
  * coordinator thread.
@@ -63,14 +63,14 @@ public final class DriftMonitor {
       if (Double.isFinite(o.loss())) {
         s.lossEwma = Double.isFinite(s.lossEwma) ? 0.5 * s.lossEwma + 0.5 * o.loss() : o.loss();
       }
-      boolean jsAlarm = Double.isFinite(js) && js - s.baselineJs > config.jsRise();
+      boolean jsAlarm = Double.isFinite(js) && Math.abs(js - s.baselineJs) > config.jsRise();
       boolean lossAlarm = trend > config.lossRise();
       boolean alarm = jsAlarm || lossAlarm;
       if (alarm && !s.alarmed) {
         if (jsAlarm) {
-          alarms.add(new Alarm(o.participantId(), "label-js", js, s.baselineJs + config.jsRise(), String.format(
-              Locale.ROOT, "label histogram moved away from the federation's: JS %.3f bits (was %.3f)", js,
-              s.baselineJs)));
+          alarms.add(new Alarm(o.participantId(), "label-js", js, config.jsRise(), String.format(Locale.ROOT,
+              "label histogram changed: JS to the federation %.3f bits, was %.3f (change > %s)", js, s.baselineJs,
+              config.jsRise())));
         } else {
           alarms.add(new Alarm(o.participantId(), "loss-trend", trend, config.lossRise(), String.format(Locale.ROOT,
               "local loss %.4f is %.0f%% above its running average", o.loss(), 100 * trend)));

@@ -18,18 +18,27 @@ final class CentralEvaluator implements ModelEvaluator {
   private final Model model;
   private final Dataset train;
   private final Dataset test;
+  private final java.util.concurrent.atomic.AtomicReference<Normalization> normalization;
 
   CentralEvaluator(Model model, Dataset train, Dataset test) {
+    this(model, train, test, new java.util.concurrent.atomic.AtomicReference<>());
+  }
+
+  /** Evaluates on data normalized as the last calibration round published (raw before any). */
+  CentralEvaluator(Model model, Dataset train, Dataset test,
+      java.util.concurrent.atomic.AtomicReference<Normalization> normalization) {
     this.model = model;
     this.train = train;
     this.test = test;
+    this.normalization = normalization;
   }
 
   @Override
   public Map<String, Double> evaluate(ModelState state) {
     float[] p = state.copyParameters();
-    Evaluation tr = model.evaluate(p, train);
-    Evaluation te = model.evaluate(p, test);
+    Normalization n = normalization.get();
+    Evaluation tr = model.evaluate(p, Normalization.apply(n, train));
+    Evaluation te = model.evaluate(p, Normalization.apply(n, test));
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("train_loss", tr.loss());
     m.put("train_accuracy", tr.accuracy());

@@ -51,8 +51,22 @@ public final class InProcessSimulation implements AutoCloseable {
   private final String dataDescription;
   private final Model model;
 
+  private final LearningOptions learning;
+  private final java.util.concurrent.atomic.AtomicReference<Normalization> normalization =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private InProcessSimulation(SimulationConfig config, Extensions extensions, Clock clock, FederationStore store) {
+    this(config, LearningOptions.none(), null, "simulation", extensions, clock, store);
+  }
+
+  /**
+   * @param members participant indices that take part (null: all); the others' data still counts in the
+   *     central evaluation (A/B runs split one population into two federations this way)
+   */
+  private InProcessSimulation(SimulationConfig config, LearningOptions learning, Set<Integer> members, String name,
+      Extensions extensions, Clock clock, FederationStore store) {
     this.config = config;
+    this.learning = learning;
     AggregationStrategy strategy = extensions.strategy(config.strategy());
     SelectionPolicy selection = extensions.selection(config.selection());
     FederatedData data = loadData(config);
@@ -63,7 +77,7 @@ public final class InProcessSimulation implements AutoCloseable {
     ModelState initial = ModelState.of(layout, model.initialParameters(Seeds.derive(config.seed(), 0, 0, 4)), 0);
     Dataset pooledTrain = Dataset.concat(data.participantTrain());
     FederationConfig fc = FederationConfig.builder()
-        .name("simulation")
+        .name(name)
         .rounds(config.rounds())
         .perRound(config.perRound())
         .minUpdates(config.minUpdates())
@@ -79,7 +93,8 @@ public final class InProcessSimulation implements AutoCloseable {
         .initialModel(initial)
         .strategy(strategy)
         .selection(selection)
-        .evaluator(new CentralEvaluator(model, pooledTrain, data.test()))
+        .evaluator(new CentralEvaluator(model, pooledTrain, data.test(), normalization))
+        .learningControl(learning.toControl(extensions))
         .clock(clock)
         .safeguards(SimulationSafeguards.of(config, extensions))
         .store(store)
@@ -96,11 +111,23 @@ public final class InProcessSimulation implements AutoCloseable {
     List<Dataset> shards = data.participantTrain();
     Map<Integer, Adversary> attackers = config.adversaryPlan().assign(shards.size(), config.seed());
     int width = Integer.toString(shards.size() - 1).length();
+    Map<Integer, io.flotilla.sim.data.DriftPlan.Shift> shifts = learning.driftPlan().assign(shards.size(),
+        config.seed());
     for (int i = 0; i < shards.size(); i++) {
+      if (members != null && !members.contains(i)) {
+        continue;
+      }
       String id = String.format("p%0" + width + "d", i);
-      participants.add(new SimulatedParticipant(id, i, shards.get(i), model, mix.assign(i, config.seed()),
+      SimulatedParticipant sp = new SimulatedParticipant(id, i, shards.get(i), model, mix.assign(i, config.seed()),
           config.l2(), config.seed(), federation, workers, r -> stragglers.getOrDefault(r, Set.of()),
-          attackers.get(i)));
+          attackers.get(i));
+      sp.shareNormalization(normalization);
+      io.flotilla.sim.data.DriftPlan.Shift shift = shifts.get(i);
+      if (shift != null) {
+        sp.injectDrift(shift, io.flotilla.sim.data.DriftPlan.shifted(shards.get(i), pooledTrain, shift.kind(),
+            Seeds.derive(config.seed(), 0, i, 8)));
+      }
+      participants.add(sp);
     }
   }
 
@@ -132,7 +159,27 @@ public final class InProcessSimulation implements AutoCloseable {
    */
   public static InProcessSimulation create(SimulationConfig config, Extensions extensions, Clock clock,
       FederationStore store) {
-    InProcessSimulation sim = new InProcessSimulation(config, extensions, clock, store);
+    return join(new InProcessSimulation(config, extensions, clock, store));
+  }
+
+  /**
+   * As {@link #create(SimulationConfig, Extensions, Clock, FederationStore)} with learning control: stopping
+   * rules, divergence and drift alarms, drift injection and periodic calibration (ADR 0015).
+   *
+   * @throws IllegalArgumentException for a bad stopping rule, drift or alarm spec (named in the message)
+   */
+  public static InProcessSimulation create(SimulationConfig config, LearningOptions learning, Extensions extensions,
+      Clock clock, FederationStore store) {
+    return join(new InProcessSimulation(config, learning, null, "simulation", extensions, clock, store));
+  }
+
+  /** One arm of an A/B run: only the participants in {@code members} take part, in federation {@code name}. */
+  static InProcessSimulation createArm(SimulationConfig config, LearningOptions learning, Set<Integer> members,
+      String name, Extensions extensions, Clock clock) {
+    return join(new InProcessSimulation(config, learning, members, name, extensions, clock, null));
+  }
+
+  private static InProcessSimulation join(InProcessSimulation sim) {
     try {
       for (SimulatedParticipant p : sim.participants) {
         sim.federation.join(p.info(), p).get(30, TimeUnit.SECONDS);
@@ -227,6 +274,15 @@ public final class InProcessSimulation implements AutoCloseable {
 
   public List<SimulatedParticipant> participants() {
     return List.copyOf(participants);
+  }
+
+  public LearningOptions learning() {
+    return learning;
+  }
+
+  /** Evaluates {@code params} on participant {@code p}'s current local data (normalized if calibrated). */
+  public io.flotilla.sim.learn.Evaluation evaluateOn(SimulatedParticipant p, float[] params, long round) {
+    return model.evaluate(params, Normalization.apply(normalization.get(), p.dataAt(round)));
   }
 
   public String dataDescription() {

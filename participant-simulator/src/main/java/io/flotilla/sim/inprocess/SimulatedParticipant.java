@@ -1,5 +1,8 @@
 package io.flotilla.sim.inprocess;
 
+import io.flotilla.engine.api.Calibration;
+import io.flotilla.engine.api.CalibrationReport;
+import io.flotilla.engine.api.CalibrationTask;
 import io.flotilla.engine.api.Federation;
 import io.flotilla.engine.api.Health;
 import io.flotilla.engine.api.ParticipantInfo;
@@ -8,7 +11,10 @@ import io.flotilla.engine.api.Provenance;
 import io.flotilla.engine.api.TrainingTask;
 import io.flotilla.engine.api.Update;
 import io.flotilla.sim.adversary.Adversary;
+import io.flotilla.engine.converge.FeatureStatistics;
 import io.flotilla.sim.data.Dataset;
+import io.flotilla.sim.data.DriftPlan;
+import io.flotilla.sim.learn.Evaluation;
 import io.flotilla.sim.device.DeviceProfile;
 import io.flotilla.sim.device.HealthModel;
 import io.flotilla.sim.learn.Model;
@@ -18,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -46,6 +53,11 @@ public final class SimulatedParticipant implements ParticipantLink {
   private final LongFunction<Set<String>> stragglersOfRound;
   private final Adversary adversary;
   private final Dataset trainingData;
+  // learning control (issue 7): injected drift and the normalization published by calibration rounds
+  private DriftPlan.Shift shift;
+  private Dataset shiftedData;
+  private Dataset shiftedTraining;
+  private AtomicReference<Normalization> normalization = new AtomicReference<>();
 
   SimulatedParticipant(String id, int index, Dataset data, Model model, DeviceProfile device, float l2, long seed,
       Federation federation, Executor workers, LongFunction<Set<String>> stragglersOfRound) {
@@ -66,6 +78,35 @@ public final class SimulatedParticipant implements ParticipantLink {
     this.stragglersOfRound = stragglersOfRound;
     this.adversary = adversary;
     this.trainingData = adversary == null ? data : adversary.trainingData(data);
+  }
+
+  /**
+   * From {@code s.round()} on, trains on {@code shifted} instead of its own shard (drift injection). Call before
+   * the federation starts.
+   */
+  void injectDrift(DriftPlan.Shift s, Dataset shifted) {
+    this.shift = s;
+    this.shiftedData = shifted;
+    this.shiftedTraining = adversary == null ? shifted : adversary.trainingData(shifted);
+  }
+
+  /** Shares the normalization holder with the simulation's central evaluator. */
+  void shareNormalization(AtomicReference<Normalization> holder) {
+    this.normalization = holder;
+  }
+
+  /** The injected drift, or null. */
+  public DriftPlan.Shift drift() {
+    return shift;
+  }
+
+  private boolean drifted(long round) {
+    return shift != null && round >= shift.round();
+  }
+
+  /** The local data in force in {@code round} (raw features). */
+  Dataset dataAt(long round) {
+    return drifted(round) ? shiftedData : data;
   }
 
   /** Its attack, or null for an honest participant. */
@@ -123,6 +164,9 @@ public final class SimulatedParticipant implements ParticipantLink {
       epochs = 1 + rnd.nextInt(requested - 1); // 1..E-1, as FedProx's randint(1, E)
     }
     float[] start = task.model().copyParameters();
+    Dataset current = dataAt(round);
+    Dataset trainingData = Normalization.apply(normalization.get(),
+        drifted(round) ? shiftedTraining : this.trainingData);
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (task.configValue("report_initial_loss", 0.0) == 1.0 || (adversary != null && adversary.skipsTraining())) {
       metrics.put("initial_loss", model.evaluate(start, trainingData).loss()); // F_k(w^t), for q-FedAvg
@@ -152,8 +196,45 @@ public final class SimulatedParticipant implements ParticipantLink {
     }
     long realMs = (System.nanoTime() - t0) / 1_000_000;
     long simulatedMs = Math.round(realMs / device.speed());
-    Provenance prov = new Provenance(device.deviceClass(), simulatedMs, data.size(), data.labelHistogram());
-    federation.submitUpdate(new Update(id, round, task.baseVersion(), task.nonce(), delta, data.size(),
+    Provenance prov = new Provenance(device.deviceClass(), simulatedMs, current.size(), current.labelHistogram());
+    federation.submitUpdate(new Update(id, round, task.baseVersion(), task.nonce(), delta, current.size(),
         completed, requested, metrics, prov));
+  }
+
+  /**
+   * A calibration round: evaluates the global model on the local data (normalized as currently published) and
+   * reports the raw features' sufficient statistics and the label histogram. Trains nothing.
+   */
+  @Override
+  public boolean calibrate(CalibrationTask task) {
+    if (model == null) {
+      return false;
+    }
+    workers.execute(() -> {
+      try {
+        long round = Math.max(1, task.model().version() + 1);
+        Dataset current = dataAt(round);
+        Evaluation ev = model.evaluate(task.model().copyParameters(),
+            Normalization.apply(normalization.get(), current));
+        double[][] st = FeatureStatistics.local(current.x(), current.size(), current.features());
+        federation.submitCalibration(new CalibrationReport(id, task.calibrationId(), task.nonce(), current.size(),
+            ev.loss(), ev.accuracy(), st[0], st[1], current.labelHistogram()));
+      } catch (RuntimeException e) {
+        log.warn("participant {} failed calibration {}", id, task.calibrationId(), e);
+      }
+    });
+    return true;
+  }
+
+  /** Applies the published normalization from the next round on (shared with the central evaluator). */
+  @Override
+  public void applyCalibration(Calibration calibration) {
+    Normalization n = Normalization.of(calibration, data.features());
+    if (n != null) {
+      Normalization cur = normalization.get();
+      if (cur == null || cur.calibrationId() < n.calibrationId()) {
+        normalization.compareAndSet(cur, n);
+      }
+    }
   }
 }

@@ -157,6 +157,13 @@ public record SimulationConfig(
     return m;
   }
 
+  /** This configuration with another aggregation strategy (for A/B runs). */
+  public SimulationConfig withStrategy(String v) {
+    return new SimulationConfig(dataset, partition, participants, perRound, minUpdates, rounds, model, v, selection,
+        localEpochs, batchSize, learningRate, l2, stragglers, devices, seed, roundInterval, roundDeadline,
+        adversaries, validation, suspendAfter, dp, plugins);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

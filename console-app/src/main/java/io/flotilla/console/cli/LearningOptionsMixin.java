@@ -22,7 +22,7 @@ public final class LearningOptionsMixin {
           + "next round")
   String divergence;
 
-  @Option(names = "--drift-alarm", paramLabel = "on|js=0.1,loss=0.5,fraction=0.5",
+  @Option(names = "--drift-alarm", paramLabel = "on|js=0.05,loss=0.15,norm=0.5,fraction=0.5",
       description = "drift indicators and alarms (on by default when --drift injects drift)")
   String driftAlarm;
 

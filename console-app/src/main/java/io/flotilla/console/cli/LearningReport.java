@@ -62,6 +62,7 @@ final class LearningReport {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("js", p.labelJs());
         v.put("loss_trend", p.lossTrend());
+        v.put("norm_trend", p.normTrend());
         v.put("cosine", p.cosine());
         v.put("alarm", p.alarm());
         ps.put(p.participantId(), v);

@@ -126,8 +126,13 @@ public sealed interface FederationEvent {
       long seq, Instant time, long roundId, String kind, String detail, Map<String, Double> values, String reaction)
       implements FederationEvent {}
 
-  /** One participant's drift indicators in one round (see {@link DriftIndicators}). */
-  record ParticipantDrift(String participantId, double labelJs, double lossTrend, double cosine, boolean alarm) {}
+  /**
+   * One participant's drift indicators in one round (see {@link DriftIndicators}): label-histogram JS
+   * divergence to the federation (bits), relative trends of its local loss and of its update norm against
+   * their running averages, cosine of its update to the last aggregate step.
+   */
+  record ParticipantDrift(String participantId, double labelJs, double lossTrend, double normTrend, double cosine,
+      boolean alarm) {}
 
   /**
    * Per-round drift indicators of every participant that contributed, computed without raw data (label
@@ -144,7 +149,7 @@ public sealed interface FederationEvent {
   /**
    * A participant ({@code participantId}), or the whole federation ({@code participantId} null), shifted.
    *
-   * @param indicator {@code label-js}, {@code loss-trend}, {@code cosine} or {@code fraction-alarmed}
+   * @param indicator {@code label-js}, {@code loss-trend}, {@code norm-trend} or {@code fraction-alarmed}
    */
   record DriftAlarm(
       long seq, Instant time, long roundId, String participantId, String indicator, double value, double threshold,

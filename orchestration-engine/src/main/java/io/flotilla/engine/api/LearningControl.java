@@ -136,43 +136,47 @@ public record LearningControl(List<StoppingRule> stoppingRules, Divergence diver
 
   /**
    * Drift alarms. A participant alarms when the Jensen–Shannon divergence (bits) of its label histogram
-   * against the federation's moves more than {@code jsRise} away from its own first value (either way), or when its local
-   * training loss exceeds its running average (EWMA, weight {@code 0.5}) by the relative {@code lossRise}.
+   * against the federation's moves more than {@code jsRise} away from its own first value (either way), when
+   * its local training loss exceeds its running average (EWMA, weight {@code 0.5}) by the relative
+   * {@code lossRise}, or when its update norm exceeds its running average by the relative {@code normRise}.
    * The federation alarms when at least {@code federationFraction} of a round's contributors alarm.
    */
-  public record Drift(double jsRise, double lossRise, double federationFraction) {
+  public record Drift(double jsRise, double lossRise, double normRise, double federationFraction) {
     public Drift {
-      if (!(jsRise > 0) || !(lossRise > 0) || !(federationFraction > 0 && federationFraction <= 1)) {
+      if (!(jsRise > 0) || !(lossRise > 0) || !(normRise > 0)
+          || !(federationFraction > 0 && federationFraction <= 1)) {
         throw new IllegalArgumentException("drift thresholds must be positive (fraction in (0, 1]), got js="
-            + jsRise + ", loss=" + lossRise + ", fraction=" + federationFraction);
+            + jsRise + ", loss=" + lossRise + ", norm=" + normRise + ", fraction=" + federationFraction);
       }
     }
 
     public static Drift defaults() {
-      return new Drift(0.1, 0.5, 0.5);
+      return new Drift(0.05, 0.15, 0.5, 0.5);
     }
 
-    /** Parses {@code js=0.1,loss=0.5,fraction=0.5}; empty for defaults. */
+    /** Parses {@code js=0.05,loss=0.15,norm=0.5,fraction=0.5}; empty or {@code on} for defaults. */
     public static Drift parse(String spec) {
       Drift d = defaults();
       double js = d.jsRise();
       double loss = d.lossRise();
+      double norm = d.normRise();
       double fraction = d.federationFraction();
       for (Map.Entry<String, String> e : pairs("--drift-alarm", spec).entrySet()) {
         try {
           switch (e.getKey()) {
             case "js" -> js = Double.parseDouble(e.getValue());
             case "loss" -> loss = Double.parseDouble(e.getValue());
+            case "norm" -> norm = Double.parseDouble(e.getValue());
             case "fraction" -> fraction = Double.parseDouble(e.getValue());
             default -> throw new IllegalArgumentException("--drift-alarm has no parameter '" + e.getKey()
-                + "' (known: js, loss, fraction)");
+                + "' (known: js, loss, norm, fraction)");
           }
         } catch (NumberFormatException ex) {
           throw new IllegalArgumentException("--drift-alarm parameter '" + e.getKey() + "' must be a number, got '"
               + e.getValue() + "'");
         }
       }
-      return new Drift(js, loss, fraction);
+      return new Drift(js, loss, norm, fraction);
     }
   }
 

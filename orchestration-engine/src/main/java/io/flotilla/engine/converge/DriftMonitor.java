@@ -11,9 +11,11 @@ import java.util.Map;
 /**
  * Drift indicators per participant and round, computed without raw data (ADR 0015): the Jensen–Shannon
  * divergence of the label histogram the participant's update carries against the federation's histogram,
- * the relative trend of its local training loss against its own running average (EWMA, weight 1/2), and the
+ * the relative trends of its local training loss and of its update's norm against their own running averages
+ * (EWMA, weight 1/2; a covariate shift changes gradient magnitudes even when the loss does not move), and the
  * cosine of its update to the last aggregate step. A participant alarms when its JS divergence moves away from
- * its first observed value by more than {@code jsRise} bits (either way: its labels changed), or its loss trend exceeds {@code lossRise}; the alarm is
+ * its first observed value by more than {@code jsRise} bits (either way: its labels changed), or its loss or
+ * norm trend exceeds {@code lossRise} or {@code normRise}; the alarm is
  * raised once when it starts (the per-round indicators keep saying "alarmed" while it lasts). The federation
  * alarms when at least {@code federationFraction} of a round's contributors alarm. Confined to the
  * coordinator thread.
@@ -24,7 +26,7 @@ public final class DriftMonitor {
   private boolean federationAlarmed;
 
   /** One contributor's inputs in one round. */
-  public record Observation(String participantId, long[] labelHistogram, double loss, double cosine) {}
+  public record Observation(String participantId, long[] labelHistogram, double loss, double norm, double cosine) {}
 
   /** An alarm; {@code participantId} null for the whole federation. */
   public record Alarm(String participantId, String indicator, double value, double threshold, String detail) {}
@@ -35,6 +37,7 @@ public final class DriftMonitor {
   private static final class State {
     double baselineJs = Double.NaN;
     double lossEwma = Double.NaN;
+    double normEwma = Double.NaN;
     boolean alarmed;
   }
 
@@ -63,24 +66,33 @@ public final class DriftMonitor {
       if (Double.isFinite(o.loss())) {
         s.lossEwma = Double.isFinite(s.lossEwma) ? 0.5 * s.lossEwma + 0.5 * o.loss() : o.loss();
       }
+      double normTrend = Double.isFinite(s.normEwma) && s.normEwma > 0 && Double.isFinite(o.norm())
+          ? o.norm() / s.normEwma - 1 : 0;
+      if (Double.isFinite(o.norm())) {
+        s.normEwma = Double.isFinite(s.normEwma) ? 0.5 * s.normEwma + 0.5 * o.norm() : o.norm();
+      }
       boolean jsAlarm = Double.isFinite(js) && Math.abs(js - s.baselineJs) > config.jsRise();
       boolean lossAlarm = trend > config.lossRise();
-      boolean alarm = jsAlarm || lossAlarm;
+      boolean normAlarm = normTrend > config.normRise();
+      boolean alarm = jsAlarm || lossAlarm || normAlarm;
       if (alarm && !s.alarmed) {
         if (jsAlarm) {
           alarms.add(new Alarm(o.participantId(), "label-js", js, config.jsRise(), String.format(Locale.ROOT,
               "label histogram changed: JS to the federation %.3f bits, was %.3f (change > %s)", js, s.baselineJs,
               config.jsRise())));
-        } else {
+        } else if (lossAlarm) {
           alarms.add(new Alarm(o.participantId(), "loss-trend", trend, config.lossRise(), String.format(Locale.ROOT,
               "local loss %.4f is %.0f%% above its running average", o.loss(), 100 * trend)));
+        } else {
+          alarms.add(new Alarm(o.participantId(), "norm-trend", normTrend, config.normRise(), String.format(
+              Locale.ROOT, "update norm %.4g is %.0f%% above its running average", o.norm(), 100 * normTrend)));
         }
       }
       s.alarmed = alarm;
       if (alarm) {
         alarmedNow++;
       }
-      out.add(new ParticipantDrift(o.participantId(), js, trend, o.cosine(), alarm));
+      out.add(new ParticipantDrift(o.participantId(), js, trend, normTrend, o.cosine(), alarm));
     }
     double fraction = round.isEmpty() ? 0 : (double) alarmedNow / round.size();
     boolean fedAlarm = round.size() >= 2 && fraction >= config.federationFraction();

@@ -864,6 +864,7 @@ public final class CoordinatorLoop implements Federation {
     roundLocalLosses.add(localLoss);
     if (drift != null) {
       roundObservations.add(new DriftMonitor.Observation(pid, u.provenance().labelHistogram(), localLoss,
+          rcv.features() == null ? Double.NaN : rcv.features().norm(),
           rcv.features() == null ? Double.NaN : rcv.features().cosineToReference()));
     }
     screening.accepted(rcv.features());

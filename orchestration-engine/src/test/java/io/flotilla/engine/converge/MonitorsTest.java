@@ -75,7 +75,7 @@ class MonitorsTest {
       List<DriftMonitor.Observation> obs = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
         boolean drifted = p == 2 && round >= 6;
-        obs.add(new DriftMonitor.Observation("p" + p, drifted ? shifted : usual, 1.0 / round, 0.5));
+        obs.add(new DriftMonitor.Observation("p" + p, drifted ? shifted : usual, 1.0 / round, 1.0, 0.5));
       }
       DriftMonitor.Result r = m.observe(fed, obs);
       assertThat(r.indicators()).hasSize(4);
@@ -95,7 +95,7 @@ class MonitorsTest {
       List<DriftMonitor.Observation> obs = new ArrayList<>();
       for (int p = 0; p < 3; p++) {
         double loss = round >= 4 && p < 2 ? 3.0 : 1.0 / round;
-        obs.add(new DriftMonitor.Observation("p" + p, h, loss, 0.1));
+        obs.add(new DriftMonitor.Observation("p" + p, h, loss, 1.0, 0.1));
       }
       for (DriftMonitor.Alarm a : m.observe(h, obs).alarms()) {
         alarms.add(round + ":" + a.participantId() + ":" + a.indicator());

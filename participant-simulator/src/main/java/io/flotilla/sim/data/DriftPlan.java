@@ -19,7 +19,7 @@ import java.util.TreeMap;
  *       the pooled training data, of the classes it held least (below its mean class count; half the classes
  *       when it is balanced): its label histogram, and so its Jensen–Shannon divergence to the federation,
  *       changes;
- *   <li>{@code feature-shift}: covariate shift; every feature moves by {@code 2 σ_j z_j}, with σ_j the
+ *   <li>{@code feature-shift}: covariate shift; every feature moves up by {@code 3 σ_j abs(z_j)}, with σ_j the
  *       feature's standard deviation in the participant's data and z_j a seeded standard normal; the labels
  *       stay.
  * </ul>
@@ -57,6 +57,8 @@ public final class DriftPlan {
   public record Shift(long round, Kind kind) {}
 
   private static final DriftPlan NONE = new DriftPlan(List.of());
+  /** Size of a feature shift in standard deviations of the feature. */
+  static final double SHIFT_SDS = 3;
   private final List<Injection> injections;
 
   private DriftPlan(List<Injection> injections) {
@@ -218,7 +220,7 @@ public final class DriftPlan {
     float[] shift = new float[f];
     for (int j = 0; j < f; j++) {
       double sd = n > 1 ? Math.sqrt(m2[j] / n) : 1;
-      shift[j] = (float) (2 * (sd > 0 ? sd : 1) * gaussian(rnd));
+      shift[j] = (float) (SHIFT_SDS * (sd > 0 ? sd : 1) * Math.abs(gaussian(rnd)));
     }
     float[] out = x.clone();
     for (int i = 0; i < n; i++) {

@@ -83,6 +83,15 @@ class LearningControlSimulationTest {
   }
 
   @Test
+  void featureShiftOfOneParticipantRaisesItsAlarmAndLeavesTheOthersQuiet() throws Exception {
+    Run r = run(ten().build(), opts(null, "p7:5:feature-shift"));
+    List<FederationEvent.DriftAlarm> alarms = r.of(FederationEvent.DriftAlarm.class);
+    assertThat(alarms).extracting(FederationEvent.DriftAlarm::participantId).containsOnly("p7");
+    assertThat(alarms.get(0).roundId()).isBetween(5L, 7L);
+    assertThat(alarms.get(0).indicator()).isIn("loss-trend", "norm-trend");
+  }
+
+  @Test
   void driftInjectionIsDeterministicAndValidated() {
     DriftPlan plan = DriftPlan.parse("2:4:feature-shift;p7:3:label-shift");
     assertThat(plan.assign(10, 5)).isEqualTo(plan.assign(10, 5)).containsKey(7).hasSize(3);

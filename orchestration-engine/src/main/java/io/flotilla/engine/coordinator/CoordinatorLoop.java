@@ -552,6 +552,7 @@ public final class CoordinatorLoop implements Federation {
     emit(new FederationEvent.StateChanged(nextSeq(), now(), from, to, reason));
     persistence.stateChanged(from.name(), to.name(), reason, now());
     if (to.isTerminal()) {
+      failCalibrations("federation '" + config.name() + "' ended (" + to + "): " + reason);
       terminated.countDown();
     }
   }
@@ -1513,6 +1514,17 @@ public final class CoordinatorLoop implements Federation {
       f.completeExceptionally(e);
     }
     return f;
+  }
+
+  /** A federation that ends answers every waiting calibration request with a failure. */
+  private void failCalibrations(String why) {
+    if (calibration != null) {
+      calibration.request.done().completeExceptionally(new IllegalStateException(why));
+      calibration = null;
+    }
+    while (!pendingCalibrations.isEmpty()) {
+      pendingCalibrations.poll().done().completeExceptionally(new IllegalStateException(why));
+    }
   }
 
   @Override

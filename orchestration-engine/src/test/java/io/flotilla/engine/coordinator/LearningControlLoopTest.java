@@ -287,4 +287,23 @@ class LearningControlLoopTest {
     // five full steps, then two half steps
     assertThat(fed.globalModel().copyParameters()).containsExactly(6f, 6f);
   }
+
+  @Test
+  void aCalibrationNobodyAnswersFailsWhenTheFederationStops() throws Exception {
+    build(2, 1, LearningControl.none(), ModelEvaluator.NONE, false);
+    fed.join(new ParticipantInfo("silent", "test", 10, null), new ParticipantLink() {
+      @Override
+      public void instruct(TrainingTask task) {}
+
+      @Override
+      public boolean calibrate(CalibrationTask task) {
+        return true; // says yes, never answers
+      }
+    }).join();
+    var pending = fed.calibrate("op", "check");
+    assertThat(pending).isNotDone();
+    fed.stop();
+    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).hasMessageContaining("ended (STOPPED)");
+    assertThatThrownBy(() -> fed.calibrate("op", "again").get(5, TimeUnit.SECONDS)).hasMessageContaining("has ended");
+  }
 }

@@ -85,6 +85,9 @@ public final class ConsoleView {
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
+  private static final String KEYS = "flotilla.console.keys";
+  private final Button scenario = new Button("Scenario");
+  private Runnable scenarioChooser;
 
   /**
    * @param pages the node of each page; a page is listed in the rail when the view model lists it
@@ -149,6 +152,17 @@ public final class ConsoleView {
     warmable.addAll(pages);
   }
 
+  /**
+   * Shows the top bar's scenario button, labelled {@code label}, which runs {@code chooser} (also on
+   * Ctrl+O); a null chooser hides it. FX thread.
+   */
+  public void setScenarioChooser(Runnable chooser, String label) {
+    scenarioChooser = chooser;
+    scenario.setText(label);
+    scenario.setVisible(chooser != null);
+    scenario.setManaged(chooser != null);
+  }
+
   public Theme theme() {
     return theme.get();
   }
@@ -174,7 +188,14 @@ public final class ConsoleView {
   // ------------------------------------------------------------------ keys
 
   private void installKeys(Scene scene) {
-    scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+    // a scene that showed another frame before (the console switched scenario) drops that frame's keys
+    Object previous = scene.getProperties().get(KEYS);
+    if (previous instanceof javafx.event.EventHandler<?> h) {
+      @SuppressWarnings("unchecked")
+      javafx.event.EventHandler<KeyEvent> old = (javafx.event.EventHandler<KeyEvent>) h;
+      scene.removeEventFilter(KeyEvent.KEY_PRESSED, old);
+    }
+    javafx.event.EventHandler<KeyEvent> keys = e -> {
       if (e.isShortcutDown() && !e.isShiftDown() && !e.isAltDown()) {
         int digit = digit(e.getCode());
         if (digit >= 1 && digit <= vm.pages().size()) {
@@ -187,8 +208,15 @@ public final class ConsoleView {
         drawer.close();
         e.consume();
       }
-    });
+    };
+    scene.getProperties().put(KEYS, keys);
+    scene.addEventFilter(KeyEvent.KEY_PRESSED, keys);
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), () -> {
+      if (scenarioChooser != null) {
+        scenarioChooser.run();
+      }
+    });
   }
 
   private static int digit(KeyCode c) {
@@ -357,9 +385,20 @@ public final class ConsoleView {
     themeToggle.setTooltip(new Tooltip("Switch between light and dark (Ctrl+D)"));
     themeToggle.setOnAction(e -> toggleTheme());
 
+    scenario.setId("scenario");
+    scenario.getStyleClass().addAll(Styles.FLAT);
+    scenario.setTooltip(new Tooltip("Run another scenario (Ctrl+O)"));
+    scenario.setOnAction(e -> {
+      if (scenarioChooser != null) {
+        scenarioChooser.run();
+      }
+    });
+    scenario.setVisible(false);
+    scenario.setManaged(false);
+
     HBox actions = new HBox(8, start, pause, stop);
     actions.setAlignment(Pos.CENTER);
-    HBox bar = new HBox(16, title, chip, round, new Spacer(), actions,
+    HBox bar = new HBox(16, title, chip, round, new Spacer(), scenario, actions,
         new Separator(Orientation.VERTICAL), themeToggle);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.getStyleClass().add("top-bar");
@@ -371,8 +410,7 @@ public final class ConsoleView {
   }
 
   private static void showChip(Label chip, ConsoleViewModel.Chip c) {
-    chip.getStyleClass().removeIf(s -> s.startsWith("state-") && !s.equals("state-chip"));
-    chip.getStyleClass().add(c.styleClass());
+    StyleClasses.set(chip.getStyleClass(), "state-", c.styleClass(), "state-chip");
     chip.setText(c.text());
   }
 

@@ -50,6 +50,11 @@ public record ConsoleOptions(SimulationConfig simulation, boolean autoStart, boo
     return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, scenario, s);
   }
 
+  /** Starts rounds as soon as the federation is loaded, or waits for Start. */
+  public ConsoleOptions withAutoStart(boolean on) {
+    return new ConsoleOptions(simulation, on, keepHistory, stateDir, settingsFile, screenshotDir, scenario, serve);
+  }
+
   /** Runs {@code config}, named {@code name}, instead. */
   public ConsoleOptions withScenario(String name, SimulationConfig config) {
     return new ConsoleOptions(config, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, name, serve);

@@ -245,7 +245,8 @@ public final class FlotillaConsoleApp extends Application {
    * too), then the new one loads in a fresh set of pages. FX thread.
    */
   public void switchTo(ScenarioCatalog.Resolved r) {
-    ConsoleOptions next = options.withScenario(r.name(), r.config());
+    // a switched-to federation waits for Start: the operator has just chosen it and may want to look first
+    ConsoleOptions next = options.withScenario(r.name(), r.config()).withAutoStart(false);
     options = next;
     Page page = vm.pageProperty().get();
     ConsoleView.Theme theme = console.theme();

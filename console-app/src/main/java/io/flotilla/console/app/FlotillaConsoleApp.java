@@ -22,6 +22,7 @@ import io.flotilla.console.app.participants.ParticipantsView;
 import io.flotilla.console.app.scenario.JoinCommand;
 import io.flotilla.console.app.scenario.ScenarioCatalog;
 import io.flotilla.console.app.scenario.ScenarioChooser;
+import io.flotilla.console.app.session.BackgroundPriority;
 import io.flotilla.console.app.session.EmbeddedSession;
 import io.flotilla.console.app.session.SessionInfo;
 import io.flotilla.console.app.settings.ConsoleSettings;
@@ -79,6 +80,7 @@ public final class FlotillaConsoleApp extends Application {
 
   private ConsoleOptions options;
   private volatile boolean stopped;
+  private BackgroundPriority priority;
   private final SettingsStore settingsStore;
   private volatile ConsoleSettings settings = ConsoleSettings.DEFAULTS;
   private BiFunction<Window, ModelVersionRow, Path> exportTarget;
@@ -158,6 +160,9 @@ public final class FlotillaConsoleApp extends Application {
     ticker.setCycleCount(Animation.INDEFINITE);
     ticker.play();
 
+    // the embedded simulation's compute threads yield the CPU to the FX thread (Linux; see BackgroundPriority)
+    priority = BackgroundPriority.start(Integer.getInteger("flotilla.console.backgroundNice", 10),
+        java.time.Duration.ofSeconds(2));
     openSession(options, vm, restorePage);
     if (options.screenshotDir() != null) {
       new ScreenshotTour(this, options.screenshotDir()).start();
@@ -426,6 +431,11 @@ public final class FlotillaConsoleApp extends Application {
     return modelsView;
   }
 
+  /** The background-priority keeper of this window (for the responsiveness measurement). */
+  public BackgroundPriority backgroundPriority() {
+    return priority;
+  }
+
   /** Notifications shown so far. FX thread. */
   public AlarmNotifier notifier() {
     return notifier;
@@ -435,6 +445,9 @@ public final class FlotillaConsoleApp extends Application {
   @Override
   public void stop() {
     stopped = true;
+    if (priority != null) {
+      priority.close();
+    }
     if (ticker != null) {
       ticker.stop();
     }

@@ -147,9 +147,11 @@ class ConsoleResponsivenessTest extends FxRobot {
         gaps over 50 ms: %d of %d
         FX thread CPU time: %.1f s of %.1f s (%.1f %% of one core); JVM garbage collection: %d ms
         load average: %s (%d cores)
+        simulation compute threads at lower OS priority: %d (nice +%d)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
         committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
-        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors());
+        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors(),
+        app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice", 10));
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));

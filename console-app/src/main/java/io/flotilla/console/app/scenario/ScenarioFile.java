@@ -25,7 +25,7 @@ public record ScenarioFile(
     @JsonProperty("min-updates") Integer minUpdates,
     Integer rounds,
     @JsonProperty("round-interval-ms") Long roundIntervalMs,
-    @JsonProperty("deadline-seconds") Double deadlineSeconds,
+    @JsonProperty("deadline") Double deadlineSeconds,
     String model,
     String strategy,
     String selection,
@@ -74,7 +74,7 @@ public record ScenarioFile(
     }
     if (deadlineSeconds != null) {
       if (!(deadlineSeconds > 0)) {
-        throw new IllegalArgumentException("deadline-seconds must be > 0, got " + deadlineSeconds);
+        throw new IllegalArgumentException("deadline (seconds) must be > 0, got " + deadlineSeconds);
       }
       b.roundDeadline(Duration.ofMillis(Math.max(1, Math.round(deadlineSeconds * 1000))));
     }

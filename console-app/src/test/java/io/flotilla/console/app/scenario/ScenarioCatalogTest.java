@@ -110,4 +110,40 @@ class ScenarioCatalogTest {
         .contains("--participants 40").contains("--local-epochs 5").contains("--strategy fedprox:mu=0.01")
         .contains("--devices dropout:0.2").contains("--seed 3").endsWith("--index I");
   }
+
+  /** The example in README.md ("Scenarios and participant processes"), verbatim. */
+  @Test
+  void theReadmeExampleIsAValidScenario(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("my-fleet.yaml");
+    Files.writeString(f, """
+        name: my-fleet                       # shown in the chooser (default: the file name)
+        description: 200 phones on Synthetic(1,1), 10% sign-flip attackers
+        fallback: demo-synthetic             # optional: run this built-in if the data set is not installed
+        dataset: synthetic:1,1               # or fashion-mnist[:PATH]
+        partition: natural                   # iid | dirichlet:ALPHA | shards:K
+        participants: 200
+        per-round: 20
+        min-updates: 5
+        rounds: 300
+        round-interval-ms: 300               # pause between rounds, so a person can follow them
+        deadline: 60                         # seconds: a round closes with what has arrived
+        model: logreg                        # mlp:HIDDEN
+        strategy: fedavg                     # any --strategy value, e.g. trimmed-mean:beta=0.2
+        selection: uniform
+        local-epochs: 1
+        batch-size: 10
+        lr: 0.01
+        devices: mixed                       # uniform | mixed | dropout:P
+        stragglers: 0.1
+        adversaries: sign-flip:0.1           # KIND:FRACTION,...
+        validation: norm
+        suspend-after: 3
+        seed: 1
+        """);
+    ScenarioCatalog.Resolved r = withData.resolve(f.toString());
+    assertThat(r.name()).isEqualTo("my-fleet");
+    assertThat(r.config().participants()).isEqualTo(200);
+    assertThat(r.config().roundDeadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(r.config().suspendAfter()).isEqualTo(3);
+  }
 }

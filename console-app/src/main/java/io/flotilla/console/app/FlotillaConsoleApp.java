@@ -198,7 +198,7 @@ public final class FlotillaConsoleApp extends Application {
   }
 
   private static String scenarioLabel(ConsoleOptions o) {
-    return o.scenario() == null ? "Scenario" : "Scenario: " + o.scenario();
+    return o.scenario() == null ? "Scenario" : o.scenario();
   }
 
   /** Starts loading {@code o}'s federation and hands it to {@code model} when ready. Any thread. */

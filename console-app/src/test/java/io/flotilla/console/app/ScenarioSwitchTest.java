@@ -65,6 +65,6 @@ class ScenarioSwitchTest extends FxRobot {
     // the chosen federation waits for Start, although the first one started by itself
     Thread.sleep(300);
     assertThat(fx(() -> app.viewModel().chipProperty().get())).isEqualTo(ConsoleViewModel.Chip.READY);
-    assertThat(fx(() -> lookup("#scenario").queryButton().getText())).isEqualTo("Scenario: demo-synthetic");
+    assertThat(fx(() -> lookup("#scenario").queryButton().getText())).isEqualTo("demo-synthetic");
   }
 }

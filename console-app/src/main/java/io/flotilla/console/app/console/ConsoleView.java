@@ -5,6 +5,7 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import atlantafx.base.theme.Styles;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javafx.application.Application;
@@ -34,6 +35,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
@@ -86,8 +88,9 @@ public final class ConsoleView {
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
   private static final String KEYS = "flotilla.console.keys";
-  private final Button scenario = new Button("Scenario");
+  private final Button scenario = new Button("Scenario", new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
   private Runnable scenarioChooser;
+  private final Tooltip scenarioTip = new Tooltip("Run another scenario (Ctrl+O)");
 
   /**
    * @param pages the node of each page; a page is listed in the rail when the view model lists it
@@ -159,6 +162,7 @@ public final class ConsoleView {
   public void setScenarioChooser(Runnable chooser, String label) {
     scenarioChooser = chooser;
     scenario.setText(label);
+    scenarioTip.setText("Scenario: " + label + ". Run another (Ctrl+O)");
     scenario.setVisible(chooser != null);
     scenario.setManaged(chooser != null);
   }
@@ -387,7 +391,11 @@ public final class ConsoleView {
 
     scenario.setId("scenario");
     scenario.getStyleClass().addAll(Styles.FLAT);
-    scenario.setTooltip(new Tooltip("Run another scenario (Ctrl+O)"));
+    scenario.setTooltip(scenarioTip);
+    scenario.setMinWidth(Region.USE_PREF_SIZE);
+    for (Node n : List.of(start, pause, stop, chip)) {
+      ((Region) n).setMinWidth(Region.USE_PREF_SIZE); // the title and round text give way, not these
+    }
     scenario.setOnAction(e -> {
       if (scenarioChooser != null) {
         scenarioChooser.run();

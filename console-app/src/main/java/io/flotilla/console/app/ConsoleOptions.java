@@ -1,5 +1,6 @@
 package io.flotilla.console.app;
 
+import io.flotilla.console.app.session.ServeSpec;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,31 +15,48 @@ import java.util.Objects;
  * @param settingsFile where window layout, theme and page are remembered; null remembers nothing
  * @param screenshotDir when set, the console tours its pages once rounds have run, saves a PNG of each
  *     here, and exits
+ * @param scenario the scenario's name (shown in the status bar and the chooser), or null
+ * @param serve where to serve the federation to participant processes over gRPC, or null for nowhere
  */
 public record ConsoleOptions(SimulationConfig simulation, boolean autoStart, boolean keepHistory, Path stateDir,
-    Path settingsFile, Path screenshotDir) {
+    Path settingsFile, Path screenshotDir, String scenario, ServeSpec serve) {
   public ConsoleOptions {
     Objects.requireNonNull(simulation, "simulation");
   }
 
   /** The simulation with history in a temporary directory, remembering nothing between runs. */
   public ConsoleOptions(SimulationConfig simulation, boolean autoStart) {
-    this(simulation, autoStart, true, null, null, null);
+    this(simulation, autoStart, true, null, null, null, null, null);
   }
 
   public ConsoleOptions withSettingsFile(Path f) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, f, screenshotDir);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, f, screenshotDir, scenario, serve);
   }
 
   public ConsoleOptions withScreenshotDir(Path d) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, d);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, d, scenario, serve);
   }
 
   public ConsoleOptions withStateDir(Path d) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, d, settingsFile, screenshotDir);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, d, settingsFile, screenshotDir, scenario, serve);
   }
 
   public ConsoleOptions withoutHistory() {
-    return new ConsoleOptions(simulation, autoStart, false, null, settingsFile, screenshotDir);
+    return new ConsoleOptions(simulation, autoStart, false, null, settingsFile, screenshotDir, scenario, serve);
+  }
+
+  /** Serves the federation on {@code s} (null: not at all). */
+  public ConsoleOptions withServe(ServeSpec s) {
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, scenario, s);
+  }
+
+  /** Starts rounds as soon as the federation is loaded, or waits for Start. */
+  public ConsoleOptions withAutoStart(boolean on) {
+    return new ConsoleOptions(simulation, on, keepHistory, stateDir, settingsFile, screenshotDir, scenario, serve);
+  }
+
+  /** Runs {@code config}, named {@code name}, instead. */
+  public ConsoleOptions withScenario(String name, SimulationConfig config) {
+    return new ConsoleOptions(config, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, name, serve);
   }
 }

@@ -19,6 +19,10 @@ import io.flotilla.console.app.overview.OverviewView;
 import io.flotilla.console.app.participants.ParticipantDetailsPane;
 import io.flotilla.console.app.participants.ParticipantRow;
 import io.flotilla.console.app.participants.ParticipantsView;
+import io.flotilla.console.app.scenario.JoinCommand;
+import io.flotilla.console.app.scenario.ScenarioCatalog;
+import io.flotilla.console.app.scenario.ScenarioChooser;
+import io.flotilla.console.app.session.BackgroundPriority;
 import io.flotilla.console.app.session.EmbeddedSession;
 import io.flotilla.console.app.session.SessionInfo;
 import io.flotilla.console.app.settings.ConsoleSettings;
@@ -74,12 +78,14 @@ public final class FlotillaConsoleApp extends Application {
   private static final AtomicReference<ConsoleOptions> LAUNCH_OPTIONS = new AtomicReference<>();
   private static final String STYLESHEET = "/io/flotilla/console/app/console.css";
 
-  private final ConsoleOptions options;
+  private ConsoleOptions options;
+  private volatile boolean stopped;
+  private BackgroundPriority priority;
   private final SettingsStore settingsStore;
   private volatile ConsoleSettings settings = ConsoleSettings.DEFAULTS;
   private BiFunction<Window, ModelVersionRow, Path> exportTarget;
   private ConsoleViewModel vm;
-  private EmbeddedSession session;
+  private volatile EmbeddedSession session;
   private Timeline ticker;
   private ExecutorService chartWriter;
   private ExecutorService io;
@@ -135,17 +141,10 @@ public final class FlotillaConsoleApp extends Application {
     }
     ConsoleView.Theme theme = settings.dark() ? ConsoleView.Theme.DARK : ConsoleView.Theme.LIGHT;
     theme.apply();
-    SessionInfo planned = SessionInfo.planned(options.simulation());
     chartWriter = daemonExecutor("flotilla-console-chart");
     io = daemonExecutor("flotilla-console-io");
-    vm = new ConsoleViewModel(Platform::runLater, chartWriter, io, EventBridge.DEFAULT_INTERVAL, Clock.systemUTC(),
-        planned, TimelineModel.DEFAULT_CAPACITY);
-    drawer = new DetailDrawer();
-    console = new ConsoleView(vm, pages(), drawer, theme);
-    // table and canvas pages only: see warmUpPages for why the chart pages are left out
-    console.warmUpPages(java.util.EnumSet.of(Page.TIMELINE, Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
     restorePage = Page.parse(settings.page(), Page.OVERVIEW);
-    vm.show(restorePage);
+    build(options, theme, restorePage);
 
     scene = new Scene(console.node(), settings.width(), settings.height());
     scene.getStylesheets().add(Objects.requireNonNull(
@@ -156,43 +155,123 @@ public final class FlotillaConsoleApp extends Application {
     stage.setMinHeight(600);
     placeWindow();
     stage.show();
-    notifier = new AlarmNotifier(vm.alarms(), () -> stage, this::openAlarm);
-    // once the participants are known (before the first round) build the pages' cells for real data too
-    vm.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {
-      @Override
-      public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number was, Number is) {
-        if (!vm.participants().all().isEmpty()) {
-          vm.participants().changesProperty().removeListener(this);
-          Platform.runLater(console::warmUp);
-        }
-      }
-    });
 
     ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
     ticker.setCycleCount(Animation.INDEFINITE);
     ticker.play();
 
-    session = options.keepHistory()
-        ? EmbeddedSession.openWithHistory(options.simulation(), options.stateDir())
-        : EmbeddedSession.open(options.simulation());
-    session.loaded().whenComplete((ready, error) -> {
+    // the embedded simulation's compute threads yield the CPU to the FX thread (Linux; see BackgroundPriority)
+    priority = BackgroundPriority.start(Integer.getInteger("flotilla.console.backgroundNice", 10),
+        java.time.Duration.ofSeconds(2));
+    openSession(options, vm, restorePage);
+    if (options.screenshotDir() != null) {
+      new ScreenshotTour(this, options.screenshotDir()).start();
+    }
+  }
+
+  /** Builds the view model, the pages and the frame for {@code o} (no session yet). FX thread. */
+  private void build(ConsoleOptions o, ConsoleView.Theme theme, Page page) {
+    SessionInfo planned = SessionInfo.planned(o.simulation());
+    vm = new ConsoleViewModel(Platform::runLater, chartWriter, io, EventBridge.DEFAULT_INTERVAL, Clock.systemUTC(),
+        planned, TimelineModel.DEFAULT_CAPACITY);
+    vm.participants().actor("console:" + System.getProperty("user.name", "operator"));
+    drawer = new DetailDrawer();
+    ConsoleView frame = new ConsoleView(vm, pages(), drawer, theme);
+    console = frame;
+    // a persisted federation (--state-dir) is the one federation of that directory: no switching
+    frame.setScenarioChooser(o.stateDir() == null ? this::chooseScenario : null, scenarioLabel(o));
+    // table and canvas pages only: see warmUpPages for why the chart pages are left out
+    frame.warmUpPages(java.util.EnumSet.of(Page.TIMELINE, Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
+    vm.show(page);
+    notifier = new AlarmNotifier(vm.alarms(), () -> stage, this::openAlarm);
+    // once the participants are known (before the first round) build the pages' cells for real data too
+    ConsoleViewModel model = vm;
+    model.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+      @Override
+      public void changed(javafx.beans.value.ObservableValue<? extends Number> ob, Number was, Number is) {
+        if (!model.participants().all().isEmpty()) {
+          model.participants().changesProperty().removeListener(this);
+          Platform.runLater(frame::warmUp);
+        }
+      }
+    });
+  }
+
+  private static String scenarioLabel(ConsoleOptions o) {
+    return o.scenario() == null ? "Scenario" : o.scenario();
+  }
+
+  /** Starts loading {@code o}'s federation and hands it to {@code model} when ready. Any thread. */
+  private void openSession(ConsoleOptions o, ConsoleViewModel model, Page page) {
+    EmbeddedSession s = o.keepHistory()
+        ? EmbeddedSession.openWithHistory(o.simulation(), o.stateDir(), o.serve())
+        : EmbeddedSession.open(o.simulation(), o.serve());
+    session = s;
+    if (stopped) { // the window closed while the previous session was closing
+      s.close();
+      return;
+    }
+    s.loaded().whenComplete((ready, error) -> {
       if (error != null) {
-        vm.sessionFailed(error);
+        model.sessionFailed(error);
         return;
       }
       InProcessSimulation sim = ready.simulation();
       FederationHistory history = ready.history();
-      vm.sessionReady(sim.federation(), history,
-          planned.loaded(sim.federation().config().name(), sim.dataDescription()), options.autoStart());
+      model.sessionReady(sim.federation(), history,
+          SessionInfo.planned(o.simulation()).loaded(sim.federation().config().name(), sim.dataDescription()),
+          o.autoStart());
+      if (ready.server() != null) {
+        String address = ready.server().dialAddress();
+        model.serving(address);
+        // the command line a participant process needs to join (printed for the operator to copy)
+        System.out.println("flotilla console: serving the federation to participants on "
+            + o.serve() + "; join with:\n  " + JoinCommand.of(o.simulation(), address));
+        System.out.flush();
+      }
       Platform.runLater(() -> {
-        if (restorePage.needsHistory() && history != null) {
-          vm.show(restorePage);
+        if (page.needsHistory() && history != null) {
+          model.show(page);
         }
       });
     });
-    if (options.screenshotDir() != null) {
-      new ScreenshotTour(this, options.screenshotDir()).start();
+  }
+
+  // ------------------------------------------------------------------ scenarios
+
+  /** Opens the scenario chooser; the chosen scenario replaces the running federation. FX thread. */
+  void chooseScenario() {
+    ScenarioChooser.show(stage, new ScenarioCatalog(), io, options.scenario(), this::switchTo,
+        (title, text) -> vm.operationFailed(title, text));
+  }
+
+  /**
+   * Replaces the running federation with {@code r}'s: the current one is stopped and closed (its server
+   * too), then the new one loads in a fresh set of pages. FX thread.
+   */
+  public void switchTo(ScenarioCatalog.Resolved r) {
+    // a switched-to federation waits for Start: the operator has just chosen it and may want to look first
+    ConsoleOptions next = options.withScenario(r.name(), r.config()).withAutoStart(false);
+    options = next;
+    Page page = vm.pageProperty().get();
+    ConsoleView.Theme theme = console.theme();
+    vm.close();
+    drawer.close();
+    EmbeddedSession old = session;
+    build(next, theme, page);
+    scene.setRoot(console.node());
+    if (r.note() != null) {
+      vm.notice("Scenario " + r.name(), r.note());
     }
+    ConsoleViewModel model = vm;
+    // the old server must release its port before the new one binds it
+    (old == null ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null) : old.closeAsync())
+        .whenComplete((v, e) -> openSession(next, model, page));
+  }
+
+  /** What the window runs now. FX thread. */
+  public ConsoleOptions options() {
+    return options;
   }
 
   private static ExecutorService daemonExecutor(String name) {
@@ -352,6 +431,11 @@ public final class FlotillaConsoleApp extends Application {
     return modelsView;
   }
 
+  /** The background-priority keeper of this window (for the responsiveness measurement). */
+  public BackgroundPriority backgroundPriority() {
+    return priority;
+  }
+
   /** Notifications shown so far. FX thread. */
   public AlarmNotifier notifier() {
     return notifier;
@@ -360,6 +444,10 @@ public final class FlotillaConsoleApp extends Application {
   /** Stops the ticker, event delivery and chart writes, closes the simulation, and saves the settings. */
   @Override
   public void stop() {
+    stopped = true;
+    if (priority != null) {
+      priority.close();
+    }
     if (ticker != null) {
       ticker.stop();
     }

@@ -1,21 +1,40 @@
 package io.flotilla.console.cli;
 
 import io.flotilla.console.app.ConsoleOptions;
-import io.flotilla.console.app.DemoFederation;
 import io.flotilla.console.app.FlotillaConsoleApp;
+import io.flotilla.console.app.scenario.ScenarioCatalog;
+import io.flotilla.console.app.session.ServeSpec;
 import io.flotilla.console.app.settings.SettingsStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code flotilla console}: opens the JavaFX operations console. */
+/**
+ * {@code flotilla console}: opens the JavaFX operations console on a scenario's simulated federation (the
+ * built-in {@code demo} unless {@code --scenario} names another or a YAML file), optionally serving that
+ * federation to participant processes over gRPC ({@code --serve}).
+ */
 @Command(name = "console", mixinStandardHelpOptions = true,
-    description = "Open the operations console (default: on the built-in demo federation).")
+    description = "Open the operations console (default: on the built-in demo scenario).")
 public final class ConsoleCommand implements Callable<Integer> {
-  @Option(names = "--demo", description = "Run the built-in demo federation (simulated participants, "
+  @Spec CommandSpec spec;
+
+  @Option(names = "--demo", description = "Run the built-in demo scenario (simulated participants, "
       + "Fashion-MNIST if installed, else synthetic). This is the default.")
   boolean demo = true;
+
+  @Option(names = "--scenario", paramLabel = "NAME|FILE", description = "A built-in scenario (demo, "
+      + "demo-synthetic, large-fleet, under-attack, stragglers) or a scenario YAML file (default: demo).")
+  String scenario;
+
+  @Option(names = "--serve", paramLabel = "HOST:PORT", description = "Also serve the federation to participant "
+      + "processes over gRPC on HOST:PORT (port 0: any free one), so that `flotilla participant --coordinator "
+      + "HOST:PORT ...` joins it. Plaintext for now: use on loopback or a trusted network.")
+  String serve;
 
   @Option(names = "--auto-start", description = "Start rounds as soon as the window opens.")
   boolean autoStart;
@@ -30,7 +49,26 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConsoleOptions options = new ConsoleOptions(DemoFederation.config(), autoStart || screenshotDir != null)
+    ScenarioCatalog.Resolved chosen;
+    ServeSpec serveSpec;
+    try {
+      chosen = new ScenarioCatalog().resolve(scenario == null ? ScenarioCatalog.DEFAULT : scenario);
+      serveSpec = serve == null ? null : ServeSpec.parse(serve);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          (serve != null && e.getMessage().contains("HOST:PORT") ? "invalid --serve: " : "") + e.getMessage());
+    }
+    if (chosen.note() != null) {
+      spec.commandLine().getErr().println("flotilla console: " + chosen.note());
+    }
+    if (serveSpec != null) {
+      spec.commandLine().getErr().println("flotilla console: WARNING: --serve uses plaintext gRPC with no "
+          + "participant authentication; use on loopback or a trusted network only");
+    }
+    spec.commandLine().getErr().flush();
+    ConsoleOptions options = new ConsoleOptions(chosen.config(), autoStart || screenshotDir != null)
+        .withScenario(chosen.name(), chosen.config())
+        .withServe(serveSpec)
         .withStateDir(stateDir)
         .withScreenshotDir(screenshotDir)
         // a screenshot run must look the same on every machine: no remembered layout

@@ -49,7 +49,8 @@ class ConsoleArchitectureTest {
   /**
    * The stored history (model versions, audit log) is read through the engine's store, which is not part
    * of its API yet: only the session (which opens the store) and the history adapter may touch it, and
-   * nothing of the engine's internals beyond the store, its audit log and the model format.
+   * nothing of the engine's internals beyond the store, its audit log and the model format. The session
+   * also starts the engine's gRPC coordinator server (transport) when the console serves its federation.
    */
   @Test
   void onlyTheHistoryAdapterAndTheSessionTouchTheStore() {
@@ -57,7 +58,8 @@ class ConsoleArchitectureTest {
         .that().resideInAnyPackage("io.flotilla.console.app.history..", "io.flotilla.console.app.session..")
         .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
             .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi..",
-                "io.flotilla.engine.store..", "io.flotilla.engine.audit..", "io.flotilla.engine.model.."))))
+                "io.flotilla.engine.store..", "io.flotilla.engine.audit..", "io.flotilla.engine.model..",
+                "io.flotilla.engine.transport.."))))
         .check(CLASSES);
   }
 }

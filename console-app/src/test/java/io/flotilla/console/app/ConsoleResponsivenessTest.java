@@ -94,7 +94,7 @@ class ConsoleResponsivenessTest extends FxRobot {
     pulses.rememberStallsOver(50);
     List<String> timeline = new ArrayList<>();
     int committedBefore = fx(() -> {
-      app.viewModel().drainTimes().reset();
+      app.viewModel().resetTimings();
       app.timelineView().drawTimes().reset();
       pulses.start();
       return app.viewModel().overview().committedRoundsProperty().get();
@@ -125,6 +125,9 @@ class ConsoleResponsivenessTest extends FxRobot {
     StallRecorder gaps = pulses.gaps();
     StallRecorder drains = fx(() -> app.viewModel().drainTimes());
     StallRecorder draws = fx(() -> app.timelineView().drawTimes());
+    StallRecorder ticks = fx(() -> app.viewModel().tickTimes());
+    StallRecorder snapshots = fx(() -> app.viewModel().participants().snapshotTimes());
+    String slowest = fx(() -> app.viewModel().slowestBatch());
     for (long[] st : pulses.stalls()) {
       timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms", (st[0] - start) / 1e9,
           (st[1] - st[0]) / 1e6));
@@ -137,13 +140,18 @@ class ConsoleResponsivenessTest extends FxRobot {
         measured: %.1f s, %d rounds committed (%.2f rounds/s)
         pulse gaps:     %s
         batch apply:    %s
+        slowest batch:  %s
+        tick:           %s
+        snapshot apply: %s
         timeline draw:  %s
         gaps over 50 ms: %d of %d
         FX thread CPU time: %.1f s of %.1f s (%.1f %% of one core); JVM garbage collection: %d ms
         load average: %s (%d cores)
+        simulation compute threads at lower OS priority: %d (nice +%d)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
-        committed / seconds, gaps, drains, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
-        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors());
+        committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
+        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors(),
+        app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice", 10));
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));

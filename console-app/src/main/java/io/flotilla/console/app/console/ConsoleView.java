@@ -5,6 +5,7 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import atlantafx.base.theme.Styles;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javafx.application.Application;
@@ -34,6 +35,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
@@ -85,6 +87,10 @@ public final class ConsoleView {
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
+  private static final String KEYS = "flotilla.console.keys";
+  private final Button scenario = new Button("Scenario", new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
+  private Runnable scenarioChooser;
+  private final Tooltip scenarioTip = new Tooltip("Run another scenario (Ctrl+O)");
 
   /**
    * @param pages the node of each page; a page is listed in the rail when the view model lists it
@@ -149,6 +155,18 @@ public final class ConsoleView {
     warmable.addAll(pages);
   }
 
+  /**
+   * Shows the top bar's scenario button, labelled {@code label}, which runs {@code chooser} (also on
+   * Ctrl+O); a null chooser hides it. FX thread.
+   */
+  public void setScenarioChooser(Runnable chooser, String label) {
+    scenarioChooser = chooser;
+    scenario.setText(label);
+    scenarioTip.setText("Scenario: " + label + ". Run another (Ctrl+O)");
+    scenario.setVisible(chooser != null);
+    scenario.setManaged(chooser != null);
+  }
+
   public Theme theme() {
     return theme.get();
   }
@@ -174,7 +192,14 @@ public final class ConsoleView {
   // ------------------------------------------------------------------ keys
 
   private void installKeys(Scene scene) {
-    scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+    // a scene that showed another frame before (the console switched scenario) drops that frame's keys
+    Object previous = scene.getProperties().get(KEYS);
+    if (previous instanceof javafx.event.EventHandler<?> h) {
+      @SuppressWarnings("unchecked")
+      javafx.event.EventHandler<KeyEvent> old = (javafx.event.EventHandler<KeyEvent>) h;
+      scene.removeEventFilter(KeyEvent.KEY_PRESSED, old);
+    }
+    javafx.event.EventHandler<KeyEvent> keys = e -> {
       if (e.isShortcutDown() && !e.isShiftDown() && !e.isAltDown()) {
         int digit = digit(e.getCode());
         if (digit >= 1 && digit <= vm.pages().size()) {
@@ -187,8 +212,15 @@ public final class ConsoleView {
         drawer.close();
         e.consume();
       }
-    });
+    };
+    scene.getProperties().put(KEYS, keys);
+    scene.addEventFilter(KeyEvent.KEY_PRESSED, keys);
     scene.getAccelerators().put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
+    scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), () -> {
+      if (scenarioChooser != null) {
+        scenarioChooser.run();
+      }
+    });
   }
 
   private static int digit(KeyCode c) {
@@ -357,9 +389,24 @@ public final class ConsoleView {
     themeToggle.setTooltip(new Tooltip("Switch between light and dark (Ctrl+D)"));
     themeToggle.setOnAction(e -> toggleTheme());
 
+    scenario.setId("scenario");
+    scenario.getStyleClass().addAll(Styles.FLAT);
+    scenario.setTooltip(scenarioTip);
+    scenario.setMinWidth(Region.USE_PREF_SIZE);
+    for (Node n : List.of(start, pause, stop, chip)) {
+      ((Region) n).setMinWidth(Region.USE_PREF_SIZE); // the title and round text give way, not these
+    }
+    scenario.setOnAction(e -> {
+      if (scenarioChooser != null) {
+        scenarioChooser.run();
+      }
+    });
+    scenario.setVisible(false);
+    scenario.setManaged(false);
+
     HBox actions = new HBox(8, start, pause, stop);
     actions.setAlignment(Pos.CENTER);
-    HBox bar = new HBox(16, title, chip, round, new Spacer(), actions,
+    HBox bar = new HBox(16, title, chip, round, new Spacer(), scenario, actions,
         new Separator(Orientation.VERTICAL), themeToggle);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.getStyleClass().add("top-bar");
@@ -371,8 +418,7 @@ public final class ConsoleView {
   }
 
   private static void showChip(Label chip, ConsoleViewModel.Chip c) {
-    chip.getStyleClass().removeIf(s -> s.startsWith("state-") && !s.equals("state-chip"));
-    chip.getStyleClass().add(c.styleClass());
+    StyleClasses.set(chip.getStyleClass(), "state-", c.styleClass(), "state-chip");
     chip.setText(c.text());
   }
 

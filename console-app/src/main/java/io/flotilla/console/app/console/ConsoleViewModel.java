@@ -116,6 +116,9 @@ public final class ConsoleViewModel implements AutoCloseable {
   private final AuditViewModel audit;
   private final OperationTracker tracker = new OperationTracker();
   private final StallRecorder drains = new StallRecorder();
+  private final StallRecorder ticks = new StallRecorder();
+  private long slowestBatchNanos;
+  private String slowestBatch = "none";
   private final ObservableList<Page> pages = FXCollections.observableArrayList(
       EnumSet.complementOf(EnumSet.of(Page.MODELS, Page.AUDIT)));
   private final ObservableList<Page> pagesView = FXCollections.unmodifiableObservableList(pages);
@@ -137,6 +140,7 @@ public final class ConsoleViewModel implements AutoCloseable {
   private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper("Pause");
   private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
   private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper();
+  private final ReadOnlyStringWrapper serverAddress = new ReadOnlyStringWrapper();
   private final ReadOnlyDoubleWrapper eventsPerSecond = new ReadOnlyDoubleWrapper(0);
   private final ReadOnlyStringWrapper eventsRateText = new ReadOnlyStringWrapper("0.0 events/s");
   private final ReadOnlyObjectWrapper<Instant> lastCommit = new ReadOnlyObjectWrapper<>();
@@ -188,6 +192,12 @@ public final class ConsoleViewModel implements AutoCloseable {
     this.participants = new ParticipantsViewModel(ui, clock, bridge::lastSeq);
     this.participants.onSnapshot(s -> timeline.lanes(
         s.participants().stream().map(FederationSnapshot.ParticipantSnapshot::id).toList()));
+    this.participants.onActionResult(r -> {
+      if (!r.ok()) {
+        alarm(new Alarm(clock.instant(), Alarm.Severity.ERROR, r.action().label() + " " + r.participantId()
+            + " failed", r.message(), r.participantId(), currentRound));
+      }
+    });
     this.learning = new LearningViewModel(chartWriter);
     this.models = new ModelsViewModel(ui, io, tracker);
     this.audit = new AuditViewModel(ui, io, tracker, clock);
@@ -291,6 +301,24 @@ public final class ConsoleViewModel implements AutoCloseable {
     }
   }
 
+  /**
+   * The federation is also served to participant processes over gRPC at {@code address}
+   * ({@code flotilla participant --coordinator ADDRESS}). Any thread.
+   */
+  public void serving(String address) {
+    ui.execute(() -> {
+      serverAddress.set(address);
+      if (!statusText.get().contains(" · serving participants on ")) {
+        statusText.set(statusText.get() + " · serving participants on " + address);
+      }
+    });
+  }
+
+  /** Where participant processes can join this federation ({@code host:port}), or null when not served. */
+  public ReadOnlyStringProperty serverAddressProperty() {
+    return serverAddress.getReadOnlyProperty();
+  }
+
   private void onFailed(Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
@@ -332,15 +360,55 @@ public final class ConsoleViewModel implements AutoCloseable {
             ps.reason(), ps.participantId(), currentRound));
       }
     }
+    long[] at = new long[8];
+    at[0] = System.nanoTime();
     overview.apply(batch);
+    at[1] = System.nanoTime();
     timeline.apply(batch);
+    at[2] = System.nanoTime();
     participants.apply(batch);
+    at[3] = System.nanoTime();
     learning.apply(batch);
+    at[4] = System.nanoTime();
     models.apply(batch);
+    at[5] = System.nanoTime();
     audit.apply(batch);
+    at[6] = System.nanoTime();
     updateRoundText();
     updateLastCommitText(clock.instant());
-    drains.record(System.nanoTime() - t0);
+    at[7] = System.nanoTime();
+    long took = at[7] - t0;
+    drains.record(took);
+    if (took > slowestBatchNanos) {
+      slowestBatchNanos = took;
+      slowestBatch = String.format(Locale.ROOT,
+          "%.1f ms for %d events: console %.1f, overview %.1f, timeline %.1f, participants %.1f, learning %.1f, "
+              + "models %.1f, audit %.1f, texts %.1f", took / 1e6, batch.size(), (at[0] - t0) / 1e6,
+          (at[1] - at[0]) / 1e6, (at[2] - at[1]) / 1e6, (at[3] - at[2]) / 1e6, (at[4] - at[3]) / 1e6,
+          (at[5] - at[4]) / 1e6, (at[6] - at[5]) / 1e6, (at[7] - at[6]) / 1e6);
+    }
+  }
+
+  /**
+   * Where the slowest batch since the last {@link StallRecorder#reset()} of {@link #drainTimes()} spent its
+   * time, page by page (for the responsiveness measurement). UI thread.
+   */
+  public String slowestBatch() {
+    return slowestBatch;
+  }
+
+  /** Forgets the batch and tick timings recorded so far. UI thread. */
+  public void resetTimings() {
+    drains.reset();
+    ticks.reset();
+    participants.snapshotTimes().reset();
+    slowestBatchNanos = 0;
+    slowestBatch = "none";
+  }
+
+  /** Time spent in each once-a-second {@link #tick()}. */
+  public StallRecorder tickTimes() {
+    return ticks;
   }
 
   private void alarm(Alarm a) {
@@ -348,6 +416,17 @@ public final class ConsoleViewModel implements AutoCloseable {
     if (alarms.size() > MAX_ALARMS) {
       alarms.remove(MAX_ALARMS, alarms.size());
     }
+  }
+
+  /** Raises an error alarm (and so a notification) for an operation that failed outside the engine. UI thread. */
+  public void operationFailed(String title, String text) {
+    log.warn("{}: {}", title, text);
+    alarm(new Alarm(clock.instant(), Alarm.Severity.ERROR, title, text, null, currentRound));
+  }
+
+  /** Raises a warning alarm (and so a notification) the operator should read. UI thread. */
+  public void notice(String title, String text) {
+    alarm(new Alarm(clock.instant(), Alarm.Severity.WARNING, title, text, null, currentRound));
   }
 
   /** Shows {@code p} (if it is available). UI thread. */
@@ -392,6 +471,7 @@ public final class ConsoleViewModel implements AutoCloseable {
 
   /** Once a second, UI thread: refreshes events per second and "last commit … ago". */
   public void tick() {
+    long t0 = System.nanoTime();
     Instant now = clock.instant();
     double seconds = Duration.between(lastTick, now).toNanos() / 1e9;
     if (seconds > 0) {
@@ -404,6 +484,7 @@ public final class ConsoleViewModel implements AutoCloseable {
     participants.tick();
     models.tick();
     audit.tick();
+    ticks.record(System.nanoTime() - t0);
   }
 
   private void updateLastCommitText(Instant now) {

@@ -169,13 +169,13 @@ public final class OverviewView {
     @Override
     protected void updateItem(RoundPhase item, boolean empty) {
       super.updateItem(item, empty);
-      getStyleClass().removeIf(s -> s.startsWith("phase-"));
+      io.flotilla.console.app.console.StyleClasses.set(getStyleClass(), "phase-",
+          empty || item == null ? null : phaseStyle(item));
       if (empty || item == null) {
         setText(null);
         setGraphic(null);
         return;
       }
-      getStyleClass().add(phaseStyle(item));
       setText(title(item));
       setGraphic(dot);
     }

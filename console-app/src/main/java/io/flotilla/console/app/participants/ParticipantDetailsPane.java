@@ -43,8 +43,7 @@ public final class ParticipantDetailsPane {
     state.textProperty().bind(r.stateProperty());
     state.getStyleClass().addAll("details-status", ParticipantsView.stateStyle(r.state()));
     javafx.beans.value.ChangeListener<String> restyle = (o, was, is) -> {
-      state.getStyleClass().removeIf(s -> s.startsWith("pstate-"));
-      state.getStyleClass().add(ParticipantsView.stateStyle(is));
+      io.flotilla.console.app.console.StyleClasses.set(state.getStyleClass(), "pstate-", ParticipantsView.stateStyle(is));
     };
     state.getProperties().put("restyle", restyle); // the label keeps the listener; the row holds it weakly
     r.stateProperty().addListener(new javafx.beans.value.WeakChangeListener<>(restyle));

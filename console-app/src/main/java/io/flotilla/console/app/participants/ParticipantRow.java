@@ -46,6 +46,9 @@ public final class ParticipantRow {
   private final ReadOnlyObjectWrapper<Instant> lastAnswer = new ReadOnlyObjectWrapper<>();
   private final ReadOnlyStringWrapper lastAnswerText = new ReadOnlyStringWrapper(Units.NONE);
   private final ReadOnlyStringWrapper lastNote = new ReadOnlyStringWrapper("");
+  private final ReadOnlyDoubleWrapper latency = new ReadOnlyDoubleWrapper(Double.NaN);
+  private double latencySum;
+  private long latencyCount;
   private final ReadOnlyObjectWrapper<Health> health = new ReadOnlyObjectWrapper<>(Health.GOOD);
 
   ParticipantRow(String id) {
@@ -123,6 +126,19 @@ public final class ParticipantRow {
     return lastNote.getReadOnlyProperty();
   }
 
+  /**
+   * Its last response time in milliseconds: from the start of a round it was selected for to the
+   * coordinator's verdict on its update (both times are the coordinator's), NaN before its first answer.
+   */
+  public ReadOnlyDoubleProperty latencyProperty() {
+    return latency.getReadOnlyProperty();
+  }
+
+  /** Mean of its response times so far (milliseconds), NaN before its first answer. */
+  public double meanLatencyMillis() {
+    return latencyCount == 0 ? Double.NaN : latencySum / latencyCount;
+  }
+
   public ReadOnlyObjectProperty<Health> healthProperty() {
     return health.getReadOnlyProperty();
   }
@@ -179,6 +195,12 @@ public final class ParticipantRow {
     lastAnswer.set(at);
     lastNote.set(note);
     rates();
+  }
+
+  void responded(double millis) {
+    latency.set(millis);
+    latencySum += millis;
+    latencyCount++;
   }
 
   void clock(Instant now) {

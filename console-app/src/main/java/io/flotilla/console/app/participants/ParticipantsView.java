@@ -3,6 +3,7 @@ package io.flotilla.console.app.participants;
 import atlantafx.base.controls.CustomTextField;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
+import io.flotilla.console.app.console.StyleClasses;
 import io.flotilla.console.app.format.Units;
 import java.time.Instant;
 import java.util.List;
@@ -14,11 +15,18 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.transformation.SortedList;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
@@ -36,10 +44,14 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
  * with one colour per state and a health dot per row. A click opens the participant in the details drawer
  * (its numbers and its recent rounds).
  *
- * <p>Operator actions on a participant (suspend, resume, revoke) are not offered: the engine's
- * {@code Federation} facade does not provide them yet.
+ * <p>Operator actions on the selected participant (Suspend, Resume, Revoke: buttons above the table and the
+ * row's context menu) ask for confirmation and a reason, then go to the federation through the view model;
+ * a refusal shows in the page's status line and as an alarm notification.
  *
- * <p>Ids: {@code #participants} (the table), {@code #participantFilter}, {@code #participantCounts}.
+ * <p>Ids: {@code #participants} (the table), {@code #participantFilter}, {@code #participantCounts},
+ * {@code #suspendParticipant}, {@code #resumeParticipant}, {@code #revokeParticipant},
+ * {@code #participantActionMessage}; in the dialog {@code #actionReason}, {@code #confirmAction},
+ * {@code #cancelAction}.
  * Thread-safety: FX thread only.
  */
 public final class ParticipantsView {
@@ -70,12 +82,19 @@ public final class ParticipantsView {
         }
 
         private void restyle() {
-          getStyleClass().removeIf(s -> s.startsWith("health-"));
-          if (bound != null) {
-            getStyleClass().add(bound.healthProperty().get().styleClass());
-          }
+          StyleClasses.set(getStyleClass(), "health-", bound == null ? null : bound.healthProperty().get().styleClass());
         }
       };
+      ContextMenu menu = new ContextMenu();
+      for (OperatorAction a : OperatorAction.values()) {
+        MenuItem item = new MenuItem(a.label() + "…");
+        item.setOnAction(e -> confirm(a, row.getItem()));
+        menu.getItems().add(item);
+      }
+      menu.setOnShowing(e -> menu.getItems().forEach(i -> i.setDisable(row.getItem() == null
+          || !OperatorAction.values()[menu.getItems().indexOf(i)].appliesTo(row.getItem().state()))));
+      row.contextMenuProperty().bind(javafx.beans.binding.Bindings.when(row.emptyProperty())
+          .then((ContextMenu) null).otherwise(menu));
       row.setOnMouseClicked(e -> {
         if (e.getButton() == MouseButton.PRIMARY && !row.isEmpty()) {
           onOpen.accept(row.getItem());
@@ -103,7 +122,18 @@ public final class ParticipantsView {
     HBox header = new HBox(12, title, counts, spacer, filter);
     header.setAlignment(Pos.CENTER_LEFT);
     header.getStyleClass().add("card-header");
-    VBox card = new VBox(header, table);
+    HBox actions = new HBox(8);
+    actions.setAlignment(Pos.CENTER_LEFT);
+    actions.getStyleClass().add("card-header");
+    for (OperatorAction a : OperatorAction.values()) {
+      actions.getChildren().add(actionButton(a));
+    }
+    Label message = new Label();
+    message.setId("participantActionMessage");
+    message.textProperty().bind(vm.actionMessageProperty());
+    message.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    actions.getChildren().add(message);
+    VBox card = new VBox(header, actions, table);
     VBox.setVgrow(table, Priority.ALWAYS);
     card.getStyleClass().add("card");
     root.setCenter(card);
@@ -112,6 +142,58 @@ public final class ParticipantsView {
 
   public Node node() {
     return root;
+  }
+
+  private Button actionButton(OperatorAction a) {
+    Button b = new Button(a.label() + "…");
+    b.setId(a.name().toLowerCase(Locale.ROOT) + "Participant");
+    b.getStyleClass().add(Styles.SMALL);
+    if (a == OperatorAction.REVOKE) {
+      b.getStyleClass().add(Styles.DANGER);
+    }
+    // enabled for a selected participant in a state the action applies to (re-checked as the state changes)
+    javafx.beans.binding.BooleanBinding applies = javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+      ParticipantRow r = table.getSelectionModel().getSelectedItem();
+      return r != null && a.appliesTo(r.state());
+    }, table.getSelectionModel().selectedItemProperty(), vm.changesProperty());
+    b.disableProperty().bind(applies.not());
+    b.setOnAction(e -> confirm(a, table.getSelectionModel().getSelectedItem()));
+    return b;
+  }
+
+  /** Asks for confirmation and a reason, then sends the action. FX thread. */
+  public void confirm(OperatorAction a, ParticipantRow row) {
+    if (row == null || !a.appliesTo(row.state())) {
+      return;
+    }
+    Dialog<ButtonType> d = new Dialog<>();
+    d.initOwner(root.getScene() == null ? null : root.getScene().getWindow());
+    d.setTitle(a.label() + " participant");
+    d.setHeaderText(a.label() + " " + row.id() + "?");
+    Label what = new Label(a.consequence(row.id()));
+    what.setWrapText(true);
+    what.setMaxWidth(460);
+    TextField reason = new TextField();
+    reason.setId("actionReason");
+    reason.setPromptText("Why? (recorded in the audit log)");
+    d.getDialogPane().setContent(new VBox(12, what, new Label("Reason"), reason));
+    ButtonType go = new ButtonType(a.label(), ButtonBar.ButtonData.OK_DONE);
+    ButtonType cancel = new ButtonType("Cancel", ButtonBar.ButtonData.CANCEL_CLOSE);
+    d.getDialogPane().getButtonTypes().setAll(cancel, go);
+    Node goButton = d.getDialogPane().lookupButton(go);
+    goButton.setId("confirmAction");
+    goButton.disableProperty().bind(reason.textProperty().isEmpty());
+    if (a != OperatorAction.RESUME) {
+      goButton.getStyleClass().add(Styles.DANGER);
+    }
+    d.getDialogPane().lookupButton(cancel).setId("cancelAction");
+    d.setOnShown(e -> reason.requestFocus());
+    d.setOnHidden(e -> {
+      if (d.getResult() == go) {
+        vm.act(a, row.id(), reason.getText());
+      }
+    });
+    d.show();
   }
 
   public TableView<ParticipantRow> table() {
@@ -164,6 +246,9 @@ public final class ParticipantsView {
     TableColumn<ParticipantRow, Number> success = number("Success", 80, ParticipantRow::successRateProperty,
         v -> Units.percent(v.doubleValue()));
     success.setId("colSuccess");
+    TableColumn<ParticipantRow, Number> latency = number("Latency", 76, ParticipantRow::latencyProperty,
+        v -> Double.isNaN(v.doubleValue()) ? Units.NONE : Units.duration(Math.round(v.doubleValue())));
+    latency.setId("colLatency");
     TableColumn<ParticipantRow, Number> trust = number("Trust", 64, ParticipantRow::trustProperty,
         v -> Units.score(v.doubleValue()));
     trust.setId("colTrust");
@@ -175,8 +260,8 @@ public final class ParticipantsView {
     last.setPrefWidth(170);
     last.setComparator((a, b) -> a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b));
 
-    table.getColumns().setAll(List.of(id, device, state, selected, accepted, failures, refused, success, trust,
-        strikes, last));
+    table.getColumns().setAll(List.of(id, device, state, selected, accepted, failures, refused, success, latency,
+        trust, strikes, last));
     for (TableColumn<ParticipantRow, ?> c : table.getColumns()) {
       c.setReorderable(false);
       c.setMinWidth(c.getPrefWidth() * 0.8);
@@ -238,12 +323,11 @@ public final class ParticipantsView {
     @Override
     protected void updateItem(String item, boolean empty) {
       super.updateItem(item, empty);
-      getStyleClass().removeIf(s -> s.startsWith("pstate-"));
+      StyleClasses.set(getStyleClass(), "pstate-", empty || item == null ? null : stateStyle(item));
       if (empty || item == null) {
         setText(null);
         return;
       }
-      getStyleClass().add(stateStyle(item));
       setText(item.charAt(0) + item.substring(1).toLowerCase(Locale.ROOT));
     }
   }

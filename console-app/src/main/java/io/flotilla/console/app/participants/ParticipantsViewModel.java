@@ -43,6 +43,7 @@ import javafx.collections.transformation.FilteredList;
  * <p>Thread-safety: confined to the UI thread.
  */
 public final class ParticipantsViewModel {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ParticipantsViewModel.class);
   private static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(1);
 
   private final Executor ui;
@@ -66,9 +67,34 @@ public final class ParticipantsViewModel {
   private boolean wanted = true;
   private Instant lastRequest = Instant.EPOCH;
   private Pending pending;
+  private final java.util.TreeMap<Long, Instant> roundStarts = new java.util.TreeMap<>();
+  private final io.flotilla.console.app.perf.StallRecorder snapshotTimes = new io.flotilla.console.app.perf.StallRecorder();
   private java.util.function.Consumer<FederationSnapshot> onSnapshot = s -> { };
 
   private record Pending(FederationSnapshot snapshot, long seq) {}
+
+  /**
+   * How an operator action ended.
+   *
+   * @param error null when the federation carried it out, else why not (in words)
+   */
+  public record ActionResult(OperatorAction action, String participantId, String reason, String error) {
+    public boolean ok() {
+      return error == null;
+    }
+
+    /** "p003 suspended" or "Could not suspend p003: …". */
+    public String message() {
+      return ok() ? participantId + " " + action.pastTense()
+          : "Could not " + action.label().toLowerCase(Locale.ROOT) + " " + participantId + ": " + error;
+    }
+  }
+
+  private final ReadOnlyStringWrapper actionMessage = new ReadOnlyStringWrapper("");
+  private final javafx.beans.property.ReadOnlyIntegerWrapper actionsInFlight =
+      new javafx.beans.property.ReadOnlyIntegerWrapper();
+  private String actor = "operator";
+  private java.util.function.Consumer<ActionResult> onActionResult = r -> { };
 
   /**
    * @param queuedSeq sequence number of the newest event queued for this view model (the event bridge's)
@@ -142,20 +168,35 @@ public final class ParticipantsViewModel {
     if (e instanceof ParticipantJoined pj) {
       row(pj.participantId()).joined(pj.deviceClass(), pj.sampleCount());
     } else if (e instanceof RoundStarted rs) {
+      roundStarts.put(rs.roundId(), rs.time());
+      if (roundStarts.size() > 64) {
+        roundStarts.pollFirstEntry();
+      }
       for (String pid : rs.selected()) {
         row(pid).selectedOnce();
       }
     } else if (e instanceof UpdateAccepted ua) {
-      row(ua.participantId()).acceptedOnce(ua.time(), ua.roundId(), ua.partial());
+      ParticipantRow r = row(ua.participantId());
+      r.acceptedOnce(ua.time(), ua.roundId(), ua.partial());
+      responded(r, ua.roundId(), ua.time());
     } else if (e instanceof UpdateRejected ur) {
-      row(ur.participantId()).refusedOnce(ur.time(), ur.roundId(),
+      ParticipantRow r = row(ur.participantId());
+      r.refusedOnce(ur.time(), ur.roundId(),
           ur.reason().name() + (ur.detail() == null || ur.detail().isBlank() ? "" : " (" + ur.detail() + ")"));
+      responded(r, ur.roundId(), ur.time());
     } else if (e instanceof ParticipantFailed pf) {
       row(pf.participantId()).failedOnce(pf.time(), pf.roundId(), pf.reason());
     } else if (e instanceof ParticipantSuspended ps) {
       row(ps.participantId()).suspended(ps.strikes(), ps.trust(), ps.reason());
     } else if (e instanceof RoundCommitted || e instanceof RoundAborted) {
       wanted = true;
+    }
+  }
+
+  private void responded(ParticipantRow r, long roundId, Instant at) {
+    Instant start = roundStarts.get(roundId);
+    if (start != null && !at.isBefore(start)) {
+      r.responded(Duration.between(start, at).toNanos() / 1e6);
     }
   }
 
@@ -193,12 +234,107 @@ public final class ParticipantsViewModel {
     });
   }
 
+  // ------------------------------------------------------------------ operator actions
+
+  /** The operator's name recorded with each action in the audit log (default {@code operator}). */
+  public void actor(String name) {
+    actor = name == null || name.isBlank() ? "operator" : name;
+  }
+
+  /** Receives each action's outcome on the UI thread (the console raises an alarm for failures). */
+  public void onActionResult(java.util.function.Consumer<ActionResult> listener) {
+    onActionResult = listener == null ? r -> { } : listener;
+  }
+
+  /**
+   * Sends {@code action} for {@code participantId} with the operator's {@code reason} to the federation,
+   * without waiting for it. The returned future completes on the UI thread with the outcome (never
+   * exceptionally): a refusal (unknown participant, action not supported, command queue full) is an
+   * {@link ActionResult} with its error, shown in {@link #actionMessageProperty()}, passed to
+   * {@link #onActionResult} and logged; nothing else changes. A blank reason or an action that does not
+   * apply to the participant's state is refused here, before the federation is asked.
+   */
+  public java.util.concurrent.CompletableFuture<ActionResult> act(OperatorAction action, String participantId,
+      String reason) {
+    Objects.requireNonNull(action, "action");
+    java.util.concurrent.CompletableFuture<ActionResult> done = new java.util.concurrent.CompletableFuture<>();
+    String why = reason == null ? "" : reason.strip();
+    ParticipantRow row = participantId == null ? null : byId.get(participantId);
+    String refusal = federation == null ? "the federation is not loaded yet"
+        : row == null ? "unknown participant '" + participantId + "'"
+        : why.isEmpty() ? "a reason is required (it goes into the audit log)"
+        : !action.appliesTo(row.state()) ? "it is " + row.state().toLowerCase(Locale.ROOT)
+        : null;
+    if (refusal != null) {
+      finish(done, new ActionResult(action, participantId, why, refusal));
+      return done;
+    }
+    actionsInFlight.set(actionsInFlight.get() + 1);
+    actionMessage.set(action.label() + " " + participantId + "…");
+    java.util.concurrent.CompletableFuture<Void> sent;
+    try {
+      sent = action.send(federation, participantId, actor, why);
+    } catch (RuntimeException e) {
+      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((v, error) -> ui.execute(() -> {
+      actionsInFlight.set(actionsInFlight.get() - 1);
+      finish(done, new ActionResult(action, participantId, why, error == null ? null : describe(error)));
+      if (error == null) {
+        wanted = true;
+        lastRequest = Instant.EPOCH; // show the new state at the next tick, not a second later
+        requestSnapshot();
+      }
+    }));
+    return done;
+  }
+
+  private void finish(java.util.concurrent.CompletableFuture<ActionResult> done, ActionResult r) {
+    if (!r.ok()) {
+      log.warn("operator action refused: {}", r.message());
+    } else {
+      log.info("operator action: {} {} ({}) by {}", r.action(), r.participantId(), r.reason(), actor);
+    }
+    actionMessage.set(r.message());
+    onActionResult.accept(r);
+    done.complete(r);
+  }
+
+  private static String describe(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    if (t instanceof UnsupportedOperationException) {
+      return "this federation does not support it yet" + (m == null ? "" : " (" + m + ")");
+    }
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  /** The last action's progress or outcome, for the page's status line. */
+  public ReadOnlyStringProperty actionMessageProperty() {
+    return actionMessage.getReadOnlyProperty();
+  }
+
+  /** Actions sent and not yet answered. */
+  public javafx.beans.property.ReadOnlyIntegerProperty actionsInFlightProperty() {
+    return actionsInFlight.getReadOnlyProperty();
+  }
+
   /** Runs after each snapshot has been applied (the console gives the timeline its lanes). */
   public void onSnapshot(java.util.function.Consumer<FederationSnapshot> listener) {
     onSnapshot = listener == null ? s -> { } : listener;
   }
 
+  /** Time spent applying each coordinator snapshot to the rows. */
+  public io.flotilla.console.app.perf.StallRecorder snapshotTimes() {
+    return snapshotTimes;
+  }
+
   private void applySnapshot(FederationSnapshot s) {
+    long t0 = System.nanoTime();
     int before = rows.size();
     List<ParticipantRow> added = new java.util.ArrayList<>();
     for (FederationSnapshot.ParticipantSnapshot p : s.participants()) {
@@ -216,6 +352,7 @@ public final class ParticipantsViewModel {
     if (rows.size() != before || before == 0) {
       onSnapshot.accept(s);
     }
+    snapshotTimes.record(System.nanoTime() - t0);
   }
 
   private ParticipantRow row(String id) {

@@ -3,6 +3,7 @@ package io.flotilla.console.app.session;
 import io.flotilla.console.app.history.FederationHistory;
 import io.flotilla.console.app.history.StoreHistory;
 import io.flotilla.engine.store.JdbcFederationStore;
+import io.flotilla.engine.transport.TransportConfig;
 import io.flotilla.sim.inprocess.InProcessSimulation;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.io.IOException;
@@ -38,19 +39,40 @@ public final class EmbeddedSession implements AutoCloseable {
   private final ExecutorService loader;
   private final CompletableFuture<Loaded> loaded;
   private volatile boolean closed;
+  private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
   /** What loading produced: the simulation and, when persisted, its store and where it lives. */
   private record Loaded(InProcessSimulation sim, JdbcFederationStore store, FederationHistory history,
-      Path temporaryDir) {}
+      Path temporaryDir, EmbeddedServer server) {
+    Loaded withServer(EmbeddedServer s) {
+      return new Loaded(sim, store, history, temporaryDir, s);
+    }
+  }
 
   /**
-   * A loaded session: the simulation and its stored history (null when it keeps none).
+   * A loaded session: the simulation, its stored history (null when it keeps none) and the coordinator
+   * server participants join it through (null when it serves none).
    *
    * @param simulation built, participants joined, rounds not started
    */
-  public record Ready(InProcessSimulation simulation, FederationHistory history) {}
+  public record Ready(InProcessSimulation simulation, FederationHistory history, EmbeddedServer server) {
+    public Ready(InProcessSimulation simulation, FederationHistory history) {
+      this(simulation, history, null);
+    }
+  }
 
-  private EmbeddedSession(SimulationConfig config, Function<SimulationConfig, Loaded> factory) {
+  private EmbeddedSession(SimulationConfig config, Function<SimulationConfig, Loaded> build, ServeSpec serve,
+      Function<ServeSpec, TransportConfig> transport) {
+    // once the federation is built, bind its server (on the loader thread too): a port in use fails the load
+    Function<SimulationConfig, Loaded> factory = serve == null ? build : c -> {
+      Loaded l = build.apply(c);
+      try {
+        return l.withServer(EmbeddedServer.start(l.sim().federation(), serve, transport.apply(serve)));
+      } catch (RuntimeException e) {
+        closeNow(l);
+        throw e;
+      }
+    };
     this.config = config;
     this.loader = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "flotilla-console-loader");
@@ -58,11 +80,6 @@ public final class EmbeddedSession implements AutoCloseable {
       return t;
     });
     this.loaded = CompletableFuture.supplyAsync(() -> factory.apply(config), loader);
-    loaded.thenAccept(l -> {
-      if (closed) {
-        closeInBackground(l);
-      }
-    });
     loader.shutdown(); // one task only; the thread ends when it is done
   }
 
@@ -76,7 +93,7 @@ public final class EmbeddedSession implements AutoCloseable {
       Function<SimulationConfig, InProcessSimulation> factory) {
     Objects.requireNonNull(factory, "factory");
     return new EmbeddedSession(Objects.requireNonNull(config, "config"),
-        c -> new Loaded(factory.apply(c), null, null, null));
+        c -> new Loaded(factory.apply(c), null, null, null, null), null, null);
   }
 
   /**
@@ -84,7 +101,41 @@ public final class EmbeddedSession implements AutoCloseable {
    * when {@code stateDir} is null, in a temporary directory that {@link #close()} deletes.
    */
   public static EmbeddedSession openWithHistory(SimulationConfig config, Path stateDir) {
-    return new EmbeddedSession(Objects.requireNonNull(config, "config"), c -> {
+    return openWithHistory(config, stateDir, null, EmbeddedServer::plaintext);
+  }
+
+  /**
+   * As {@link #openWithHistory(SimulationConfig, Path)}, and once loaded also serves the federation to
+   * participant processes over gRPC on {@code serve} (when not null) with the transport {@code transport}
+   * makes for it (plaintext: {@link EmbeddedServer#plaintext}). An address that cannot be bound fails the
+   * load with a message naming it, and nothing is left running.
+   */
+  public static EmbeddedSession openWithHistory(SimulationConfig config, Path stateDir, ServeSpec serve,
+      Function<ServeSpec, TransportConfig> transport) {
+    return new EmbeddedSession(Objects.requireNonNull(config, "config"), historyFactory(stateDir), serve,
+        Objects.requireNonNull(transport, "transport"));
+  }
+
+  /** As {@link #openWithHistory(SimulationConfig, Path, ServeSpec, Function)} over plaintext gRPC. */
+  public static EmbeddedSession openWithHistory(SimulationConfig config, Path stateDir, ServeSpec serve) {
+    return openWithHistory(config, stateDir, serve, EmbeddedServer::plaintext);
+  }
+
+  /** As {@link #open(SimulationConfig)}, serving the federation over plaintext gRPC on {@code serve} once loaded. */
+  public static EmbeddedSession open(SimulationConfig config, ServeSpec serve) {
+    return open(config, InProcessSimulation::create, serve, EmbeddedServer::plaintext);
+  }
+
+  /** As {@link #open(SimulationConfig, Function)}, serving the federation on {@code serve} once loaded. */
+  public static EmbeddedSession open(SimulationConfig config, Function<SimulationConfig, InProcessSimulation> factory,
+      ServeSpec serve, Function<ServeSpec, TransportConfig> transport) {
+    Objects.requireNonNull(factory, "factory");
+    return new EmbeddedSession(Objects.requireNonNull(config, "config"),
+        c -> new Loaded(factory.apply(c), null, null, null, null), serve, Objects.requireNonNull(transport));
+  }
+
+  private static Function<SimulationConfig, Loaded> historyFactory(Path stateDir) {
+    return c -> {
       Path temp = null;
       Path dir = stateDir;
       try {
@@ -98,13 +149,13 @@ public final class EmbeddedSession implements AutoCloseable {
       JdbcFederationStore store = JdbcFederationStore.openDirectory(dir);
       try {
         InProcessSimulation sim = InProcessSimulation.create(c, store);
-        return new Loaded(sim, store, new StoreHistory(store, sim.federation().config().name()), temp);
+        return new Loaded(sim, store, new StoreHistory(store, sim.federation().config().name()), temp, null);
       } catch (RuntimeException e) {
         store.close();
         deleteQuietly(temp);
         throw e;
       }
-    });
+    };
   }
 
   public SimulationConfig config() {
@@ -123,39 +174,66 @@ public final class EmbeddedSession implements AutoCloseable {
 
   /** Completes with the simulation and its history once loaded. */
   public CompletableFuture<Ready> loaded() {
-    return loaded.thenApply(l -> new Ready(l.sim(), l.history()));
+    return loaded.thenApply(l -> new Ready(l.sim(), l.history(), l.server()));
   }
 
   /** Closes the simulation (stopping its federation) on a separate thread, so the caller never waits. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (loaded.isDone() && !loaded.isCompletedExceptionally()) {
-      closeInBackground(loaded.join()); // done: join returns at once
-    }
+    closeAsync();
   }
 
-  private static void closeInBackground(Loaded l) {
-    // Not a daemon: the JVM waits for the federation to stop cleanly (and its store to close) before it exits.
-    Thread t = new Thread(() -> {
-      try {
-        l.sim().close();
-      } catch (RuntimeException e) {
-        log.warn("closing the embedded simulation failed", e);
+  /**
+   * As {@link #close()}; the future completes once the server, the federation and its store are closed
+   * (a session still loading is closed as soon as it has loaded). Idempotent: every call returns the same
+   * future.
+   */
+  public CompletableFuture<Void> closeAsync() {
+    synchronized (closedFuture) {
+      if (closed) {
+        return closedFuture;
       }
-      if (l.store() != null) {
+      closed = true;
+    }
+    loaded.whenComplete((l, error) -> {
+      if (l == null) {
+        closedFuture.complete(null);
+        return;
+      }
+      // Not a daemon: the JVM waits for the federation to stop cleanly (and its store to close) before it exits.
+      Thread t = new Thread(() -> {
         try {
-          l.store().close();
-        } catch (RuntimeException e) {
-          log.warn("closing the embedded federation's store failed", e);
+          closeNow(l);
+        } finally {
+          closedFuture.complete(null);
         }
+      }, "flotilla-console-close");
+      t.start();
+    });
+    return closedFuture;
+  }
+
+  private static void closeNow(Loaded l) {
+    if (l.server() != null) {
+      try {
+        l.server().close(); // first: participants are told the coordinator goes away before it stops
+      } catch (RuntimeException e) {
+        log.warn("closing the embedded coordinator server failed", e);
       }
-      deleteQuietly(l.temporaryDir());
-    }, "flotilla-console-close");
-    t.start();
+    }
+    try {
+      l.sim().close();
+    } catch (RuntimeException e) {
+      log.warn("closing the embedded simulation failed", e);
+    }
+    if (l.store() != null) {
+      try {
+        l.store().close();
+      } catch (RuntimeException e) {
+        log.warn("closing the embedded federation's store failed", e);
+      }
+    }
+    deleteQuietly(l.temporaryDir());
   }
 
   private static void deleteQuietly(Path dir) {

@@ -3,6 +3,7 @@ package io.flotilla.console.app.participants;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotilla.console.app.FakeFederation;
+import io.flotilla.console.app.RecordingOperatorFederation;
 import io.flotilla.console.app.TestEvents;
 import io.flotilla.engine.api.FederationSnapshot;
 import io.flotilla.engine.api.FederationSnapshot.ParticipantSnapshot;
@@ -94,5 +95,81 @@ class ParticipantsViewModelTest {
     fed.snapshots.get(0).complete(snapshot());
     vm.tick(); // the fixed clock has not moved a second since the request
     assertThat(fed.snapshots).hasSize(1);
+  }
+
+  @Test
+  void latencyIsFromTheRoundsStartToTheVerdictOnTheUpdate() {
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0)));
+    assertThat(vm.find("p1").latencyProperty().get()).isNaN();
+    vm.apply(ev.open(1, 1_000, 60_000, "p1", "p2"));
+    vm.apply(List.of(ev.accepted(1, "p1", 1_300, 0.4), ev.failed(1, "p2", "dropped out", 1_900)));
+    assertThat(vm.find("p1").latencyProperty().get()).isEqualTo(300.0);
+    assertThat(vm.find("p2").latencyProperty().get()).as("a dropout is not a response").isNaN();
+    vm.apply(ev.open(2, 2_000, 60_000, "p1"));
+    vm.apply(List.of(ev.rejected(2, "p1", RejectReason.SUSPICIOUS_NORM, "too big", 2_500)));
+    assertThat(vm.find("p1").latencyProperty().get()).isEqualTo(500.0);
+    assertThat(vm.find("p1").meanLatencyMillis()).isEqualTo(400.0);
+  }
+
+  @Test
+  void operatorActionsGoToTheFederationWithTheActorAndReason() {
+    RecordingOperatorFederation rec = new RecordingOperatorFederation(fed.federation);
+    vm.attach(rec);
+    vm.actor("console:ada");
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.suspended("p2", 3, 0.1, 1)));
+    int snapshotsBefore = fed.snapshots.size();
+
+    ParticipantsViewModel.ActionResult r = vm.act(OperatorAction.SUSPEND, "p1", "  flaky uploads ").join();
+    assertThat(r.ok()).isTrue();
+    assertThat(rec.calls).containsExactly(
+        new RecordingOperatorFederation.Call("suspend", "p1", "console:ada", "flaky uploads"));
+    assertThat(vm.actionMessageProperty().get()).isEqualTo("p1 suspended");
+    fed.snapshots.get(0).complete(null); // the attach's first snapshot, answered: the next may be asked for
+    vm.tick();
+    assertThat(fed.snapshots.size()).as("asks for the new state").isGreaterThan(snapshotsBefore);
+
+    assertThat(vm.act(OperatorAction.RESUME, "p2", "reviewed").join().ok()).isTrue();
+    assertThat(vm.act(OperatorAction.REVOKE, "p2", "stolen device").join().ok()).isTrue();
+    assertThat(rec.calls).extracting(RecordingOperatorFederation.Call::command)
+        .containsExactly("suspend", "reinstate", "revoke");
+    assertThat(vm.actionsInFlightProperty().get()).isZero();
+  }
+
+  @Test
+  void aRefusedActionIsReportedAndChangesNothing() {
+    RecordingOperatorFederation rec = new RecordingOperatorFederation(fed.federation);
+    vm.attach(rec);
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.suspended("p2", 3, 0.1, 1)));
+    List<ParticipantsViewModel.ActionResult> reported = new java.util.ArrayList<>();
+    vm.onActionResult(reported::add);
+
+    // the coordinator on this branch does not implement the commands yet
+    rec.failWith = new UnsupportedOperationException("suspend is not supported here");
+    ParticipantsViewModel.ActionResult r = vm.act(OperatorAction.SUSPEND, "p1", "flaky").join();
+    assertThat(r.ok()).isFalse();
+    assertThat(r.message()).isEqualTo(
+        "Could not suspend p1: this federation does not support it yet (suspend is not supported here)");
+    assertThat(vm.actionMessageProperty().get()).isEqualTo(r.message());
+    assertThat(vm.find("p1").state()).isEqualTo("ACTIVE");
+
+    // refused here, before the federation is asked: no reason, wrong state, unknown participant
+    rec.failWith = null;
+    assertThat(vm.act(OperatorAction.SUSPEND, "p1", "  ").join().error()).contains("a reason is required");
+    assertThat(vm.act(OperatorAction.RESUME, "p1", "ok").join().error()).isEqualTo("it is active");
+    assertThat(vm.act(OperatorAction.SUSPEND, "p2", "again").join().error()).isEqualTo("it is suspended");
+    assertThat(vm.act(OperatorAction.REVOKE, "p9", "who").join().error()).contains("unknown participant 'p9'");
+    assertThat(rec.calls).hasSize(1);
+    assertThat(reported).hasSize(5).noneMatch(ParticipantsViewModel.ActionResult::ok);
+  }
+
+  @Test
+  void actionsApplyOnlyToStatesTheyChange() {
+    assertThat(OperatorAction.SUSPEND.appliesTo("ACTIVE")).isTrue();
+    assertThat(OperatorAction.SUSPEND.appliesTo("IDLE")).isTrue();
+    assertThat(OperatorAction.SUSPEND.appliesTo("SUSPENDED")).isFalse();
+    assertThat(OperatorAction.RESUME.appliesTo("SUSPENDED")).isTrue();
+    assertThat(OperatorAction.RESUME.appliesTo("ACTIVE")).isFalse();
+    assertThat(OperatorAction.REVOKE.appliesTo("SUSPENDED")).isTrue();
+    assertThat(OperatorAction.REVOKE.appliesTo("REVOKED")).isFalse();
   }
 }

@@ -51,7 +51,17 @@ abstract class AdminAccess implements AutoCloseable {
 
   static AdminAccess open(AdminOptions o) throws IOException {
     String target = o.coordinator;
-    if (target == null && o.stateDir != null && TrustHome.inUse(o.stateDir)) {
+    if (target == null) {
+      if (o.stateDir == null) {
+        throw new IllegalArgumentException("give --state-dir DIR (or --coordinator HOST:PORT with --as DIR)");
+      }
+      try {
+        return new Local(TrustHome.open(o.stateDir, o.passphraseFile, Duration.ofHours(24), Clock.systemUTC()));
+      } catch (RuntimeException e) {
+        if (!TrustHome.inUse(e)) {
+          throw e;
+        }
+      }
       Path f = TrustHome.coordinatorFile(o.stateDir);
       if (!Files.isRegularFile(f)) {
         throw new IllegalArgumentException("--state-dir " + o.stateDir + " is in use but names no running coordinator ("
@@ -59,17 +69,11 @@ abstract class AdminAccess implements AutoCloseable {
       }
       target = Files.readString(f).trim();
     }
-    if (target != null) {
-      Path id = o.identity != null ? o.identity : o.stateDir != null ? TrustHome.adminIdentity(o.stateDir) : null;
-      if (id == null) {
-        throw new IllegalArgumentException("--coordinator needs an operator identity: --as DIR (or --state-dir)");
-      }
-      return new Remote(target, ParticipantIdentity.load(id));
+    Path id = o.identity != null ? o.identity : o.stateDir != null ? TrustHome.adminIdentity(o.stateDir) : null;
+    if (id == null) {
+      throw new IllegalArgumentException("--coordinator needs an operator identity: --as DIR (or --state-dir)");
     }
-    if (o.stateDir == null) {
-      throw new IllegalArgumentException("give --state-dir DIR (or --coordinator HOST:PORT with --as DIR)");
-    }
-    return new Local(TrustHome.open(o.stateDir, o.passphraseFile, Duration.ofHours(24), Clock.systemUTC()));
+    return new Remote(target, ParticipantIdentity.load(id));
   }
 
   /** Through the running coordinator's admin service. */

@@ -76,27 +76,20 @@ final class TrustHome implements AutoCloseable {
           + "'flotilla ca init --state-dir " + stateDir + "' first");
     }
     SecureRandom random = new SecureRandom();
-    CertificateAuthority ca = CertificateAuthority.load(caDir(stateDir), passphrase(passphraseFile), clock, random);
-    JdbcFederationStore store = JdbcFederationStore.openDirectory(stateDir, clock);
+    JdbcFederationStore store = JdbcFederationStore.openDirectory(stateDir, clock); // fails first when a coordinator holds it
     try {
+      CertificateAuthority ca = CertificateAuthority.load(caDir(stateDir), passphrase(passphraseFile), clock, random);
       return new TrustHome(stateDir, store, ca, new FederationTrust(ca, new TrustStore(store, FEDERATION), clock, random,
           participantLifetime, Duration.ofDays(30)));
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
     }
   }
 
-  /** Whether a coordinator holds the state directory's database (H2 is single-process). */
-  static boolean inUse(Path stateDir) {
-    if (!Files.isRegularFile(stateDir.resolve("flotilla.mv.db"))) {
-      return false;
-    }
-    try (JdbcFederationStore s = JdbcFederationStore.openDirectory(stateDir)) {
-      return false;
-    } catch (RuntimeException e) {
-      return String.valueOf(e.getMessage()).contains("in use");
-    }
+  /** Whether {@code e} says a coordinator holds the state directory's database (H2 is single-process). */
+  static boolean inUse(RuntimeException e) {
+    return e instanceof io.flotilla.engine.store.StoreException && String.valueOf(e.getMessage()).contains("in use");
   }
 
   /** Parses 90s, 30m, 24h or 7d. */

@@ -380,6 +380,22 @@ class TrustedTransportTest {
         .contains("participant.suspended", "participant.reinstated");
   }
 
+  @Test
+  void aParticipantWithdrawsConsentOverItsSessionAndIsNeverAdmittedAgain() throws Exception {
+    startServer(1, 1);
+    Enrolled a = enroll("a", Role.PARTICIPANT);
+    MtlsPeer pa = peer(a);
+    assertThat(pa.join("a")).isNotNull();
+    io.flotilla.engine.transport.proto.CoordinatorGrpc.newBlockingStub(pa.channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .withdrawConsent(io.flotilla.engine.transport.proto.WithdrawConsentRequest.newBuilder().setReason("moving").build());
+    assertThat(pa.endError().getDetail()).contains("consent withdrawn");
+    assertThat(store.audit(0)).anySatisfy(e -> {
+      assertThat(e.action()).isEqualTo("participant.consent_withdrawn");
+      assertThat(e.actor()).isEqualTo("a");
+    });
+    assertSessionRefused(peer(a), "a", "consent withdrawn", "SUSPENDED");
+  }
+
   // ------------------------------------------------------------------ operators
 
   @Test

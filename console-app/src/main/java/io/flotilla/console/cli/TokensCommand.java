@@ -60,7 +60,8 @@ public final class TokensCommand implements Runnable {
           CertificateAuthority.checkName(name);
         }
         req = CreateTokenRequest.newBuilder().setRole(role).setParticipantName(name == null ? "" : name)
-            .setTtlSeconds(TrustHome.parseDuration(ttl, "--ttl").toSeconds()).build();
+            .setTtlSeconds(TrustHome.parseDuration(ttl, "--ttl").toSeconds())
+            .setCoordinatorAddress(address == null ? "" : address).build();
         if (Files.exists(out)) {
           throw new IllegalArgumentException("--out " + out + " exists; refusing to overwrite a bundle");
         }

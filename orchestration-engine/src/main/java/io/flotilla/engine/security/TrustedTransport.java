@@ -79,8 +79,20 @@ public final class TrustedTransport implements TransportSecurity {
     trust.onStandingChanged(this::standingChanged);
   }
 
+  /** The address for bundles: the advertised one, else the server's (a wildcard host replaced by this host's name). */
   private String address() {
-    return advertised != null ? advertised : server.address();
+    if (advertised != null) {
+      return advertised;
+    }
+    String host = server.config().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "localhost";
+      }
+    }
+    return host + ":" + server.port();
   }
 
   /**
@@ -321,7 +333,8 @@ public final class TrustedTransport implements TransportSecurity {
         PeerIdentity p = operator(Role.Action.ISSUE_TOKEN, req.getParticipantName());
         FederationTrust.IssuedToken t = trust.createToken(Role.parse(req.getRole()), req.getParticipantName(),
             Duration.ofSeconds(req.getTtlSeconds() <= 0 ? 86_400 : req.getTtlSeconds()), p.id());
-        OnboardingBundle b = new OnboardingBundle(OnboardingBundle.FORMAT, address(), federation.config().name(),
+        String where = req.getCoordinatorAddress().isBlank() ? address() : req.getCoordinatorAddress();
+        OnboardingBundle b = new OnboardingBundle(OnboardingBundle.FORMAT, where, federation.config().name(),
             trust.ca().certificatePem(), t.token(), t.role().label(), t.participantName(), t.expiresAt().toString());
         return CreateTokenResponse.newBuilder().setToken(t.token()).setExpiresUnixMillis(t.expiresAt().toEpochMilli())
             .setBundleJson(b.toJson()).build();

@@ -28,12 +28,19 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * connection without rebuilding anything. Thread-safe (the key and certificate are replaced together).
  */
 public final class ParticipantIdentity {
-  private record Material(PrivateKey key, X509Certificate certificate) {}
+  private record Material(PrivateKey key, X509Certificate certificate) {
+    /** Names this key and certificate pair, so TLS gets both from the same generation. */
+    String alias() {
+      return certificate.getSerialNumber().toString(16);
+    }
+  }
 
   private final X509Certificate ca;
   private final String coordinator;
   private final Path dir;
   private volatile Material material;
+  /** The material in use before the last renewal (a handshake may have chosen its alias just before). */
+  private volatile Material previous;
 
   public ParticipantIdentity(PrivateKey key, X509Certificate certificate, X509Certificate ca, String coordinator,
       Path dir) {
@@ -97,6 +104,7 @@ public final class ParticipantIdentity {
     if (!certificate.getPublicKey().equals(keys.getPublic())) {
       throw new IllegalArgumentException("the renewed certificate is not for the new key");
     }
+    previous = material;
     material = new Material(keys.getPrivate(), certificate);
     save();
   }
@@ -120,23 +128,30 @@ public final class ParticipantIdentity {
         .trustManager(new ByteArrayInputStream(Pem.write(ca).getBytes(StandardCharsets.US_ASCII))).build();
   }
 
-  /** Presents whatever certificate is current at handshake time. */
+  /** Presents whatever certificate is current at handshake time (key and certificate of one generation). */
   private final class CurrentKeyManager extends X509ExtendedKeyManager {
-    private static final String ALIAS = "flotilla";
+    private Material of(String alias) {
+      Material m = material;
+      if (m.alias().equals(alias)) {
+        return m;
+      }
+      Material p = previous;
+      return p != null && p.alias().equals(alias) ? p : m;
+    }
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return new String[] {ALIAS};
+      return new String[] {material.alias()};
     }
 
     @Override
     public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return ALIAS;
+      return material.alias();
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      return ALIAS;
+      return material.alias();
     }
 
     @Override
@@ -151,12 +166,12 @@ public final class ParticipantIdentity {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-      return new X509Certificate[] {material.certificate()};
+      return new X509Certificate[] {of(alias).certificate()};
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-      return material.key();
+      return of(alias).key();
     }
   }
 }

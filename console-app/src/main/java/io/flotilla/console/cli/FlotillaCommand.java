@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
     versionProvider = FlotillaCommand.Version.class,
     description = "Federated learning operations console and orchestration engine.",
     subcommands = {ConsoleCommand.class, SimulateCommand.class, ModelsCommand.class, AuditCommand.class,
-        AggregateCommand.class, ServeCommand.class, ParticipantCommand.class, SwarmCommand.class, CommandLine.HelpCommand.class})
+        AggregateCommand.class, ServeCommand.class, ParticipantCommand.class, SwarmCommand.class, CaCommand.class,
+        TokensCommand.class, EnrollmentsCommand.class, ParticipantsCommand.class, OperatorsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class FlotillaCommand implements Runnable {
 
   @Override

@@ -1,6 +1,13 @@
 package io.flotilla.console.cli;
 
+import io.flotilla.engine.security.OnboardingBundle;
 import io.flotilla.sim.inprocess.Scenario;
+import io.flotilla.sim.participant.Enroller;
+import io.flotilla.sim.participant.ParticipantIdentity;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
 import io.flotilla.sim.participant.Channels;
 import io.flotilla.sim.participant.ClientEvent;
 import io.flotilla.sim.participant.ParticipantClient;
@@ -22,7 +29,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flotilla participant}: one participant process. It plays participant {@code --index} of the
  * scenario (its data shard, device and seeds), joins the coordinator, trains when instructed, reconnects
- * with backoff when the connection drops, and exits when the coordinator shuts down.
+ * with backoff when the connection drops, and exits when the coordinator shuts down. With an enrolled
+ * {@code --identity} it connects over mutual TLS, signs its updates and renews its certificate at two
+ * thirds of its lifetime; {@code --enroll BUNDLE} enrolls first (the key is generated here).
  */
 @Command(name = "participant", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run one (simulated) participant against a coordinator over gRPC.")
@@ -30,23 +39,26 @@ public final class ParticipantCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ScenarioOptions scenario;
 
-  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "the coordinator to join")
+  @Option(names = "--coordinator", paramLabel = "HOST:PORT",
+      description = "the coordinator to join (default: the one in the identity or bundle)")
   String coordinator;
 
   @Option(names = "--index", required = true, paramLabel = "I", description = "which participant of the scenario to play")
   int index;
 
-  @Option(names = "--insecure", description = "plaintext gRPC (the only transport until mutual TLS arrives); required")
-  boolean insecure;
+  @Mixin ParticipantTrustOptions trust;
 
   @Option(names = "--quiet", description = "print nothing but errors")
   boolean quiet;
 
   @Override
   public Integer call() throws Exception {
-    if (!insecure) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--insecure is required: plaintext gRPC is the only transport until mutual TLS is available");
+    if (!trust.insecure && trust.identity == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "mutual TLS needs --identity DIR (enrolled, or "
+          + "with --enroll BUNDLE to enroll first), or --insecure for a plaintext demo");
+    }
+    if (trust.insecure && coordinator == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coordinator HOST:PORT is required with --insecure");
     }
     Scenario sc;
     try {
@@ -59,13 +71,36 @@ public final class ParticipantCommand implements Callable<Integer> {
           "--index must be in 0.." + (sc.participants() - 1) + ", got " + index);
     }
     PrintWriter out = spec.commandLine().getOut();
-    spec.commandLine().getErr().println("flotilla participant: WARNING: --insecure: plaintext gRPC");
+    ParticipantIdentity identity = null;
+    String target = coordinator;
+    if (trust.insecure) {
+      spec.commandLine().getErr().println("flotilla participant: WARNING: --insecure: plaintext gRPC, identity not proven");
+    } else {
+      identity = identity(sc, out);
+      target = coordinator != null ? coordinator : identity.coordinator();
+      if (target == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--coordinator HOST:PORT is needed (the identity "
+            + "names none)");
+      }
+    }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     ExecutorService workers = Executors.newFixedThreadPool(2);
-    String id = sc.participantId(index);
+    String id = identity != null ? identity.id() : sc.participantId(index);
+    ManagedChannel channel = Channels.open(target, identity != null ? identity.channelCredentials() : Channels.insecure());
     try (ParticipantClient client = new ParticipantClient(id, SimulatedTrainer.forScenario(sc, index),
-        Channels.open(coordinator, Channels.insecure()), true, scheduler, workers, Clock.systemUTC(),
+        channel, false, scheduler, workers, Clock.systemUTC(),
         ParticipantClient.Options.defaults(sc.config().seed() + index))) {
+      if (identity != null) {
+        ParticipantIdentity signer = identity;
+        client.signUpdates(signer::sign);
+        Enroller.renewWhenDue(signer, channel, Clock.systemUTC(), scheduler, Duration.ofMinutes(1), new SecureRandom(),
+            c -> {
+              synchronized (out) {
+                out.printf(Locale.ROOT, "%s  certificate renewed, valid until %s%n", id, c.getNotAfter().toInstant());
+                out.flush();
+              }
+            });
+      }
       client.onEvent(e -> {
         if (quiet) {
           return;
@@ -98,8 +133,37 @@ public final class ParticipantCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      channel.shutdownNow();
       workers.shutdownNow();
       scheduler.shutdownNow();
+    }
+  }
+
+  /** The enrolled identity in --identity, enrolling first with --enroll when there is none yet. */
+  private ParticipantIdentity identity(Scenario sc, PrintWriter out) throws Exception {
+    if (Files.isRegularFile(trust.identity.resolve("cert.pem"))) {
+      return ParticipantIdentity.load(trust.identity);
+    }
+    if (trust.bundle == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--identity " + trust.identity
+          + " holds no identity yet: give --enroll BUNDLE (from 'flotilla tokens create') to enroll first");
+    }
+    OnboardingBundle b;
+    try {
+      b = OnboardingBundle.read(trust.bundle);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--enroll " + trust.bundle + ": " + e.getMessage());
+    }
+    String deviceClass = trust.deviceClass != null ? trust.deviceClass
+        : SimulatedTrainer.forScenario(sc, index).profile().deviceClass();
+    try {
+      return Enroller.enroll(b, new Enroller.Device(deviceClass, trust.region, trust.consent, sc.participantId(index)),
+          trust.identity, Duration.ofSeconds(2), Duration.ofSeconds(trust.enrollTimeout), new SecureRandom(), s -> {
+            out.println("flotilla participant: " + s);
+            out.flush();
+          });
+    } catch (Enroller.EnrollmentFailed e) {
+      throw new IllegalStateException(e.getMessage());
     }
   }
 }

@@ -5,6 +5,9 @@ import io.flotilla.engine.api.Extensions;
 import io.flotilla.engine.api.FederationEvent;
 import io.flotilla.engine.api.FederationState;
 import io.flotilla.engine.api.StalenessFunction;
+import io.flotilla.engine.security.CertificateAuthority;
+import io.flotilla.engine.security.Pem;
+import io.flotilla.engine.security.TrustedTransport;
 import io.flotilla.engine.transport.MetricsHttpServer;
 import io.flotilla.engine.transport.TransportConfig;
 import io.flotilla.sim.inprocess.Scenario;
@@ -13,7 +16,12 @@ import io.flotilla.sim.network.ScenarioCoordinator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -29,6 +37,8 @@ import picocli.CommandLine.Spec;
  * {@code /metrics} and a health check at {@code /health}. The federation (model layout, initial model,
  * central evaluation, schedule) comes from the same scenario flags the participants use. Rounds start
  * once {@code --expect} participants have joined. SIGTERM finishes the round in progress, then stops.
+ * Participants authenticate with certificates from the CA in {@code --state-dir} (mutual TLS, signed
+ * updates, enrollment and admin services on the same port), or not at all with {@code --insecure}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run a coordinator headless and serve participants over gRPC.")
@@ -46,8 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "HTTP port of /metrics and /health; 0 for any free one, -1 for none (default: ${DEFAULT-VALUE})")
   int metricsPort;
 
-  @Option(names = "--insecure", description = "plaintext gRPC (the only transport until mutual TLS arrives); required")
-  boolean insecure;
+  @Mixin ServeTrustOptions trust;
 
   @Option(names = "--expect", paramLabel = "N", description = "participants to wait for before the first round (default: --participants)")
   Integer expect;
@@ -93,16 +102,73 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!insecure) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--insecure is required: plaintext gRPC is the only transport until mutual TLS is available");
+    if (!trust.insecure && trust.stateDir == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "mutual TLS needs --state-dir DIR with the "
+          + "federation's certificate authority (create it with 'flotilla ca init --state-dir DIR'), or --insecure "
+          + "for a plaintext demo on a trusted network");
     }
+    if (trust.insecure && trust.stateDir != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--insecure and --state-dir exclude each other");
+    }
+    Duration certLifetime;
+    try {
+      certLifetime = TrustHome.parseDuration(trust.certLifetime, "--cert-lifetime");
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    TrustHome home = null;
+    if (!trust.insecure) {
+      try {
+        home = TrustHome.open(trust.stateDir, trust.passphraseFile, certLifetime, Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    try {
+      return serve(home);
+    } finally {
+      if (home != null) {
+        java.nio.file.Files.deleteIfExists(TrustHome.coordinatorFile(home.stateDir));
+        home.close();
+      }
+    }
+  }
+
+  /** The coordinator's TLS identity, re-issued when it does not cover {@code names} or expires within a week. */
+  private CertificateAuthority.ServerIdentity serverIdentity(TrustHome home, List<String> names) throws Exception {
+    java.nio.file.Path certFile = home.caDir.resolve(CertificateAuthority.SERVER_CERT);
+    java.nio.file.Path keyFile = home.caDir.resolve(CertificateAuthority.SERVER_KEY);
+    if (java.nio.file.Files.isRegularFile(certFile) && java.nio.file.Files.isRegularFile(keyFile)) {
+      X509Certificate c = Pem.certificate(java.nio.file.Files.readString(certFile));
+      Set<String> covered = new HashSet<>();
+      if (c.getSubjectAlternativeNames() != null) {
+        for (List<?> san : c.getSubjectAlternativeNames()) {
+          covered.add(String.valueOf(san.get(1)));
+        }
+      }
+      boolean fresh = c.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(7)));
+      if (covered.containsAll(names) && fresh && home.ca.issued(c)) {
+        return new CertificateAuthority.ServerIdentity(Pem.privateKey(java.nio.file.Files.readString(keyFile)), c);
+      }
+    }
+    CaCommand.writeServer(home.ca, home.trust, home.caDir, names, "serve");
+    return new CertificateAuthority.ServerIdentity(Pem.privateKey(java.nio.file.Files.readString(keyFile)),
+        Pem.certificate(java.nio.file.Files.readString(certFile)));
+  }
+
+  private Integer serve(TrustHome home) throws Exception {
     SimulationConfig cfg;
     TransportConfig transport;
     AsyncConfig async = null;
     try {
       cfg = scenario.toConfig();
-      transport = TransportConfig.builder().host(host).port(port)
+      TransportConfig.Builder tb = TransportConfig.builder();
+      if (home != null) {
+        CertificateAuthority.ServerIdentity sid = serverIdentity(home, CaCommand.serverNames(trust.sans, host));
+        tb.credentials(TrustedTransport.serverCredentials(sid, home.ca.certificate()))
+            .security(new TrustedTransport(home.trust, trust.advertise));
+      }
+      transport = tb.host(host).port(port)
           .updateEncoding(TransportConfig.parseEncoding(updateEncoding))
           .modelEncoding(TransportConfig.parseEncoding(modelEncoding))
           .maxConcurrentUploads(maxUploads).maxPayloadBytes((long) maxPayloadMb << 20).build();
@@ -117,9 +183,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    err.println("flotilla serve: WARNING: --insecure: plaintext gRPC, no participant authentication; "
-        + "use on loopback or a trusted network only");
-    err.flush();
+    if (home == null) {
+      err.println("flotilla serve: WARNING: --insecure: plaintext gRPC, no participant authentication; "
+          + "use on loopback or a trusted network only");
+      err.flush();
+    }
     Scenario sc;
     try {
       sc = Scenario.of(cfg);
@@ -142,6 +210,14 @@ public final class ServeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       out.printf(Locale.ROOT, "flotilla serve: listening on %s (%s mode, %s; %s)%n", coordinator.server().address(),
           modeName, sc.dataDescription(), cfg.model());
+      if (home != null) {
+        String local = (host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host) + ":" + coordinator.server().port();
+        java.nio.file.Files.writeString(TrustHome.coordinatorFile(home.stateDir), local + "\n");
+        out.printf(Locale.ROOT, "flotilla serve: mutual TLS 1.3 with the CA of %s (fingerprint %s); signed updates "
+            + "required; enroll participants with 'flotilla tokens create --state-dir %s ...'%n", home.stateDir,
+            io.flotilla.engine.security.FederationTrust.sha256(home.ca.certificate().getEncoded()).substring(0, 16),
+            home.stateDir);
+      }
       if (http != null) {
         out.printf(Locale.ROOT, "flotilla serve: metrics on http://%s:%d/metrics, health on http://%s:%d/health%n",
             host, http.port(), host, http.port());

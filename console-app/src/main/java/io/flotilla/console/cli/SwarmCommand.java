@@ -50,14 +50,16 @@ public final class SwarmCommand implements Callable<Integer> {
       description = "update encodings to announce: raw,gzip,float16,q8 (default: all)")
   List<String> encodings;
 
-  @Option(names = "--insecure", description = "plaintext gRPC (the only transport until mutual TLS arrives); required")
+  @Option(names = "--insecure", description = "plaintext gRPC; required: the swarm is a load generator for loopback demos "
+      + "and does not enroll identities (use 'participant --identity' for authenticated participants)")
   boolean insecure;
 
   @Override
   public Integer call() throws Exception {
     if (!insecure) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--insecure is required: plaintext gRPC is the only transport until mutual TLS is available");
+          "--insecure is required: the swarm plays many participants without enrolled identities; run "
+              + "'flotilla participant --identity DIR' for participants that authenticate with certificates");
     }
     Scenario sc;
     ParticipantClient.Options options = ParticipantClient.Options.defaults(scenario.seed);

@@ -99,6 +99,7 @@ public final class CoordinatorServer implements AutoCloseable {
   private final Federation federation;
   private final TransportConfig config;
   private final SessionAuthenticator authenticator;
+  private final TransportSecurity security;
   private final TaskDecorator decorator;
   private final Clock clock;
   private final String mode;
@@ -124,7 +125,8 @@ public final class CoordinatorServer implements AutoCloseable {
   private CoordinatorServer(Builder b) {
     this.federation = b.federation;
     this.config = b.config;
-    this.authenticator = b.authenticator;
+    this.security = b.security != null ? b.security : b.config.security();
+    this.authenticator = security != null ? security.authenticator() : b.authenticator;
     this.decorator = b.decorator;
     this.clock = b.clock;
     this.mode = b.mode;
@@ -146,7 +148,7 @@ public final class CoordinatorServer implements AutoCloseable {
       }
     };
     long keepAliveMs = config.keepAliveTime().toMillis();
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), config.credentials())
+    NettyServerBuilder nb = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), config.credentials())
         .executor(callExecutor)
         .maxInboundMessageSize(config.maxMessageBytes())
         .maxInboundMetadataSize(16 * 1024)
@@ -155,8 +157,32 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveTime(Math.max(1000, keepAliveMs / 3), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
         .handshakeTimeout(20, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(new Service(), withTls(b.interceptors, tlsCapture)))
-        .build();
+        .addService(ServerInterceptors.intercept(new Service(), withTls(b.interceptors, tlsCapture)));
+    if (security != null) {
+      for (io.grpc.ServerServiceDefinition extra : security.services()) {
+        nb.addService(ServerInterceptors.intercept(extra, withTls(b.interceptors, tlsCapture)));
+      }
+    }
+    this.server = nb.build();
+    if (security != null) {
+      security.bind(this);
+    }
+  }
+
+  /** The TLS session of the call being handled (null on plaintext); for services added by the trust layer. */
+  public static SSLSession callerTlsSession() {
+    return TLS_SESSION.get();
+  }
+
+  /**
+   * Closes {@code participantId}'s session at once with {@code code} (revocation, suspension): its stream
+   * fails with that error, and its in-flight round is reported as failed with {@code reason}.
+   */
+  public void closeParticipant(String participantId, ErrorCode code, String reason) {
+    ParticipantSession s = byParticipant.get(participantId);
+    if (s != null) {
+      closeSession(s, null, ProtoMapping.toStatus(ProtoMapping.error(code, reason)), reason);
+    }
   }
 
   private static List<ServerInterceptor> withTls(List<ServerInterceptor> extra, ServerInterceptor tls) {
@@ -195,6 +221,11 @@ public final class CoordinatorServer implements AutoCloseable {
   /** {@code host:port} as participants should dial it. */
   public String address() {
     return config.host() + ":" + port();
+  }
+
+  /** The federation this server fronts. */
+  public Federation federation() {
+    return federation;
   }
 
   public TransportConfig config() {
@@ -390,7 +421,9 @@ public final class CoordinatorServer implements AutoCloseable {
     if (inFlight != 0 && !s.isSuperseded()) {
       log.info("{} lost its session during round {}: {}", s.participantId(), inFlight, reason);
       try {
-        federation.reportFailure(s.participantId(), inFlight, "straggler: " + reason);
+        federation.reportFailure(s.participantId(), inFlight,
+            error instanceof io.grpc.StatusRuntimeException sre && ProtoMapping.errorOf(sre).getCode() == ErrorCode.REVOKED
+            ? reason : "straggler: " + reason);
       } catch (RejectedExecutionException e) {
         log.debug("could not report {}'s failure: {}", s.participantId(), e.getMessage());
       }
@@ -653,7 +686,40 @@ public final class CoordinatorServer implements AutoCloseable {
 
     @Override
     public StreamObserver<UpdateChunk> uploadUpdate(StreamObserver<UploadAck> responseObserver) {
-      return new UploadReceiver(responseObserver);
+      return new UploadReceiver(responseObserver, TLS_SESSION.get());
+    }
+
+    @Override
+    public void renewCertificate(io.flotilla.engine.transport.proto.RenewRequest request,
+        StreamObserver<io.flotilla.engine.transport.proto.RenewResponse> responseObserver) {
+      if (security == null) {
+        responseObserver.onError(ProtoMapping.toStatus(ProtoMapping.error(ErrorCode.NOT_FOUND,
+            "this coordinator runs without a certificate authority (--insecure)")));
+        return;
+      }
+      try {
+        responseObserver.onNext(security.renew(TLS_SESSION.get(), request));
+        responseObserver.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        responseObserver.onError(e);
+      }
+    }
+
+    @Override
+    public void withdrawConsent(io.flotilla.engine.transport.proto.WithdrawConsentRequest request,
+        StreamObserver<io.flotilla.engine.transport.proto.WithdrawConsentResponse> responseObserver) {
+      if (security == null) {
+        responseObserver.onError(ProtoMapping.toStatus(ProtoMapping.error(ErrorCode.NOT_FOUND,
+            "this coordinator runs without a certificate authority (--insecure)")));
+        return;
+      }
+      try {
+        security.withdrawConsent(TLS_SESSION.get(), request.getReason());
+        responseObserver.onNext(io.flotilla.engine.transport.proto.WithdrawConsentResponse.getDefaultInstance());
+        responseObserver.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        responseObserver.onError(e);
+      }
     }
 
     @Override
@@ -666,6 +732,7 @@ public final class CoordinatorServer implements AutoCloseable {
   /** Reassembles one upload, checks it, decodes it and hands it to the federation. */
   private final class UploadReceiver implements StreamObserver<UpdateChunk> {
     private final StreamObserver<UploadAck> out;
+    private final SSLSession tls;
     private final long t0 = System.nanoTime();
     private UpdateHeader header;
     private ParticipantSession session;
@@ -674,8 +741,9 @@ public final class CoordinatorServer implements AutoCloseable {
     private boolean finished;
     private boolean permit;
 
-    UploadReceiver(StreamObserver<UploadAck> out) {
+    UploadReceiver(StreamObserver<UploadAck> out, SSLSession tls) {
       this.out = out;
+      this.tls = tls;
     }
 
     @Override
@@ -711,6 +779,15 @@ public final class CoordinatorServer implements AutoCloseable {
     private void start(UpdateHeader h) {
       header = h;
       session = byToken.get(h.getSessionToken());
+      if (security != null) {
+        // certificate still valid and the signature verifies, before anything else is looked at
+        Error refused = security.admitUpload(tls, session == null ? null : session.participantId(),
+            federation.config().name(), h);
+        if (refused != null) {
+          fail(refused.getCode(), refused.getDetail());
+          return;
+        }
+      }
       if (session == null) {
         fail(ErrorCode.UNAUTHENTICATED, "unknown or closed session");
         return;
@@ -796,7 +873,11 @@ public final class CoordinatorServer implements AutoCloseable {
         return;
       }
       if (!MessageDigest.isEqual(ProtoMapping.sha256(buffer), header.getPayloadSha256().toByteArray())) {
-        fail(ErrorCode.CHECKSUM_MISMATCH, "SHA-256 of the reassembled payload does not match the header");
+        String detail = "SHA-256 of the reassembled payload does not match the (signed) header: payload altered";
+        if (security != null) {
+          security.uploadRefused(session.participantId(), header, ErrorCode.CHECKSUM_MISMATCH, detail);
+        }
+        fail(ErrorCode.CHECKSUM_MISMATCH, detail);
         return;
       }
       float[] delta;
@@ -817,6 +898,13 @@ public final class CoordinatorServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         fail(ErrorCode.MALFORMED, e.getMessage());
         return;
+      }
+      if (security != null) {
+        Error refused = security.beforeSubmit(session.participantId(), federation.config().name(), header);
+        if (refused != null) {
+          fail(refused.getCode(), refused.getDetail());
+          return;
+        }
       }
       finished = true;
       // the payload is decoded and handed over: its memory is the federation's from here on
@@ -873,6 +961,7 @@ public final class CoordinatorServer implements AutoCloseable {
     private final Federation federation;
     private TransportConfig config = TransportConfig.builder().build();
     private SessionAuthenticator authenticator = SessionAuthenticator.insecure();
+    private TransportSecurity security;
     private TaskDecorator decorator = TaskDecorator.NONE;
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
@@ -886,6 +975,8 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public Builder config(TransportConfig v) { config = Objects.requireNonNull(v); return this; }
     public Builder authenticator(SessionAuthenticator v) { authenticator = Objects.requireNonNull(v); return this; }
+    /** The trust layer (mutual TLS identities, signed updates, enrollment and admin services). */
+    public Builder security(TransportSecurity v) { security = Objects.requireNonNull(v); return this; }
     public Builder taskDecorator(TaskDecorator v) { decorator = Objects.requireNonNull(v); return this; }
     public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
     /** The registry for the server's meters (a Prometheus registry by default). */

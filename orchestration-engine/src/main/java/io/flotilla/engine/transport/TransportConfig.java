@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param callTimeout deadline the server allows one upload or download call
  * @param retryAfter the retry hint sent with RESOURCE_EXHAUSTED
  * @param keepAliveTime HTTP/2 keepalive ping interval
+ * @param security the trust layer (mutual TLS identities, signed updates, enrollment); null for a
+ *     plaintext federation whose participants are trusted by their claimed id ({@code --insecure})
  */
 public record TransportConfig(
     String host,
@@ -45,7 +47,8 @@ public record TransportConfig(
     Duration heartbeatTimeout,
     Duration callTimeout,
     Duration retryAfter,
-    Duration keepAliveTime) {
+    Duration keepAliveTime,
+    TransportSecurity security) {
 
   public TransportConfig {
     Objects.requireNonNull(host, "host");
@@ -86,7 +89,7 @@ public record TransportConfig(
         .maxMessageBytes(maxMessageBytes).maxPayloadBytes(maxPayloadBytes).maxConcurrentUploads(maxConcurrentUploads)
         .maxSessions(maxSessions).updateEncoding(updateEncoding).modelEncoding(modelEncoding)
         .heartbeatInterval(heartbeatInterval).heartbeatTimeout(heartbeatTimeout).callTimeout(callTimeout)
-        .retryAfter(retryAfter).keepAliveTime(keepAliveTime);
+        .retryAfter(retryAfter).keepAliveTime(keepAliveTime).security(security);
   }
 
   /** Parses an encoding name as written on the command line: raw, gzip, float16 or q8. */
@@ -119,6 +122,7 @@ public record TransportConfig(
     private Duration callTimeout = Duration.ofMinutes(5);
     private Duration retryAfter = Duration.ofMillis(500);
     private Duration keepAliveTime = Duration.ofSeconds(30);
+    private TransportSecurity security;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -135,11 +139,12 @@ public record TransportConfig(
     public Builder callTimeout(Duration v) { callTimeout = v; return this; }
     public Builder retryAfter(Duration v) { retryAfter = v; return this; }
     public Builder keepAliveTime(Duration v) { keepAliveTime = v; return this; }
+    public Builder security(TransportSecurity v) { security = v; return this; }
 
     public TransportConfig build() {
       return new TransportConfig(host, port, credentials, chunkBytes, maxMessageBytes, maxPayloadBytes,
           maxConcurrentUploads, maxSessions, updateEncoding, modelEncoding, heartbeatInterval, heartbeatTimeout,
-          callTimeout, retryAfter, keepAliveTime);
+          callTimeout, retryAfter, keepAliveTime, security);
     }
   }
 }

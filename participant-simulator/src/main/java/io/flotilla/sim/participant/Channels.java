@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Opens channels to a coordinator with the protocol's limits (message size for 1 MiB chunks, keepalive).
- * Credentials are pluggable: plaintext ({@link #insecure()}) now, TLS channel credentials with issue 4.
+ * Credentials are pluggable: plaintext ({@link #insecure()}) for loopback demos, or mutual TLS with an
+ * enrolled {@link ParticipantIdentity#channelCredentials()}.
  * Stateless.
  */
 public final class Channels {

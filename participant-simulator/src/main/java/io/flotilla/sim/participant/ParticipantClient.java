@@ -115,6 +115,7 @@ public final class ParticipantClient implements AutoCloseable {
   private final AtomicInteger rejected = new AtomicInteger();
 
   private volatile Connection current;
+  private volatile UpdateSigner signer;
   private volatile ActiveTask active;
   private volatile PendingUpload pending;
   private volatile boolean closed;
@@ -139,6 +140,18 @@ public final class ParticipantClient implements AutoCloseable {
     this.clock = clock;
     this.options = options;
     this.backoff = new Backoff(options.backoffBase(), options.backoffCap(), options.seed());
+  }
+
+  /** Signs the update header's (federation, round, base, nonce, payload hash) with the participant's key. */
+  @FunctionalInterface
+  public interface UpdateSigner {
+    byte[] sign(byte[] message);
+  }
+
+  /** Signs every update from now on (mutual-TLS federations refuse unsigned ones). */
+  public ParticipantClient signUpdates(UpdateSigner s) {
+    this.signer = s;
+    return this;
   }
 
   public String participantId() {
@@ -558,7 +571,17 @@ public final class ParticipantClient implements AutoCloseable {
       PhaseTimings.Builder timings = PhaseTimings.newBuilder().setDownloadMillis(downloadMs).setTrainMillis(trainMs)
           .setStartedUnixMillis(t.startedAt.toEpochMilli());
       fields.setTimings(timings);
-      UpdateHeader header = Transfers.header(fields, t.encoding, r.delta().length, payload).build();
+      UpdateHeader.Builder hb = Transfers.header(fields, t.encoding, r.delta().length, payload);
+      UpdateSigner sg = signer;
+      if (sg != null) {
+        Connection cc = current;
+        Welcome w = cc == null ? null : cc.welcome;
+        byte[] message = io.flotilla.engine.security.UpdateSignature.message(w == null ? "" : w.getFederation(),
+            in.getRoundId(), in.getBaseVersion(), in.getNonce(), hb.getPayloadSha256().toByteArray());
+        hb.setSignature(com.google.protobuf.ByteString.copyFrom(sg.sign(message)))
+            .setSignatureAlgorithm(io.flotilla.engine.security.UpdateSignature.ALGORITHM);
+      }
+      UpdateHeader header = hb.build();
       PendingUpload pu = new PendingUpload(in.getRoundId(), header, payload, t.chunkBytes, deadline, timings);
       pending = pu;
       tryUpload(pu);

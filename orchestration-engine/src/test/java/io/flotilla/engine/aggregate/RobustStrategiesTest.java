@@ -107,21 +107,23 @@ class RobustStrategiesTest {
     for (int n = 1; n <= 70; n++) {
       SortingNetwork net = new SortingNetwork(n);
       int width = 37;
-      float[] rows = new float[n * width];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = r.nextInt(5) == 0 ? 3f : (float) r.nextGaussian(); // with ties
+      float[][] rows = new float[n][width];
+      for (float[] row : rows) {
+        for (int i = 0; i < width; i++) {
+          row[i] = r.nextInt(5) == 0 ? 3f : (float) r.nextGaussian(); // with ties
+        }
       }
       float[][] expected = new float[width][n];
       for (int c = 0; c < width; c++) {
         for (int k = 0; k < n; k++) {
-          expected[c][k] = rows[k * width + c];
+          expected[c][k] = rows[k][c];
         }
         Arrays.sort(expected[c]);
       }
-      net.sortColumns(rows, width, width);
+      net.sortColumns(rows, width);
       for (int c = 0; c < width; c++) {
         for (int k = 0; k < n; k++) {
-          assertThat(rows[k * width + c]).as("n=%d col=%d rank=%d", n, c, k).isEqualTo(expected[c][k]);
+          assertThat(rows[k][c]).as("n=%d col=%d rank=%d", n, c, k).isEqualTo(expected[c][k]);
         }
       }
     }

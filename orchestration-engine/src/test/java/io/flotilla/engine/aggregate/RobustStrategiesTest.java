@@ -130,6 +130,30 @@ class RobustStrategiesTest {
     assertThat(new SortingNetwork(16).comparators()).isEqualTo(63); // Batcher: (p^2 - p + 4) 2^(p-2) - 1
   }
 
+  @Test
+  void krumDistancesMatchTheDefinitionForEveryCohortSizeAroundThePadding() {
+    int p = 5_000; // not a multiple of the 256-coordinate block
+    for (int n : new int[] {3, 15, 16, 17, 33}) {
+      List<Update> ups = random(n, p, 100 + n);
+      UpdateBuffer buffer = new UpdateBuffer(p, Long.MAX_VALUE, null);
+      ups.forEach(u -> buffer.add(u.delta()));
+      double[] dist = Krum.distances(buffer, 2);
+      assertThat(Krum.distances(buffer, 1)).as("thread count changes the bits, n=%d", n).isEqualTo(dist);
+      for (int i = 0; i < n; i++) {
+        assertThat(dist[i * n + i]).isZero();
+        for (int j = 0; j < n; j++) {
+          double exact = 0;
+          for (int c = 0; c < p; c++) {
+            double d = (double) ups.get(i).delta()[c] - ups.get(j).delta()[c];
+            exact += d * d;
+          }
+          assertThat(dist[i * n + j]).as("n=%d (%d, %d)", n, i, j).isCloseTo(exact, offset(exact * 1e-5));
+        }
+      }
+      buffer.close();
+    }
+  }
+
   static List<Update> random(int k, int p, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<Update> ups = new ArrayList<>();

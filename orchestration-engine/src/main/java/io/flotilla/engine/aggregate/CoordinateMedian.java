@@ -26,6 +26,11 @@ public final class CoordinateMedian extends CoordinateWise {
   }
 
   @Override
+  SortingNetwork network(int k) {
+    return SortingNetwork.selecting(k, (k - 1) / 2, k / 2); // the middle one or two
+  }
+
+  @Override
   void reduce(float[][] rows, int k, int width, float[] out, int outOff) {
     int mid = k / 2;
     if ((k & 1) == 1) {

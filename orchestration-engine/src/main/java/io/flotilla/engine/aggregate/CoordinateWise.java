@@ -17,6 +17,11 @@ abstract class CoordinateWise extends RobustStrategy {
   /** Checks that the rule is defined for {@code k} updates. */
   void requireDefined(int k) {}
 
+  /** The network that puts every rank {@link #reduce} reads in place, for {@code k} updates. */
+  SortingNetwork network(int k) {
+    return new SortingNetwork(k);
+  }
+
   /** Reduces the sorted columns {@code [0, width)} of {@code rows} (k rows) into {@code out[outOff ...]}. */
   abstract void reduce(float[][] rows, int k, int width, float[] out, int outOff);
 
@@ -32,7 +37,7 @@ abstract class CoordinateWise extends RobustStrategy {
     requireDefined(k);
     int p = updates.size();
     float[] out = new float[p];
-    SortingNetwork net = new SortingNetwork(k);
+    SortingNetwork net = network(k);
     int width = blockWidth(k);
     Segments.run(p, SEGMENTS, SEGMENT_ALIGN, threads(), (index, from, to) -> {
       float[][] rows = new float[k][width];

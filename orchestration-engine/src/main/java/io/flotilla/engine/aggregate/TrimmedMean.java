@@ -36,6 +36,12 @@ public final class TrimmedMean extends CoordinateWise {
   }
 
   @Override
+  SortingNetwork network(int k) {
+    int t = trimmed(k);
+    return SortingNetwork.selecting(k, t, k - t - 1); // the kept ranks, each in place (summed in rank order)
+  }
+
+  @Override
   void reduce(float[][] rows, int k, int width, float[] out, int outOff) {
     int t = trimmed(k);
     int kept = k - 2 * t;

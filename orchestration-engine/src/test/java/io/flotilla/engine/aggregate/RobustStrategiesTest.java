@@ -154,6 +154,41 @@ class RobustStrategiesTest {
     }
   }
 
+  @Test
+  void selectingNetworksPlaceTheRequestedRanksWithFewerComparators() {
+    SplittableRandom r = new SplittableRandom(2);
+    for (int n = 1; n <= 70; n++) {
+      int[][] ranges = {{(n - 1) / 2, n / 2}, {n / 5, n - 1 - n / 5}, {0, 0}, {n - 1, n - 1}};
+      for (int[] range : ranges) {
+        SortingNetwork net = SortingNetwork.selecting(n, range[0], range[1]);
+        assertThat(net.comparators()).isLessThanOrEqualTo(new SortingNetwork(n).comparators());
+        int width = 19;
+        float[][] rows = new float[n][width];
+        for (float[] row : rows) {
+          for (int i = 0; i < width; i++) {
+            row[i] = r.nextInt(4) == 0 ? -1f : (float) r.nextGaussian(); // with ties
+          }
+        }
+        float[][] sorted = new float[width][n];
+        for (int c = 0; c < width; c++) {
+          for (int k = 0; k < n; k++) {
+            sorted[c][k] = rows[k][c];
+          }
+          Arrays.sort(sorted[c]);
+        }
+        net.sortColumns(rows, width);
+        for (int c = 0; c < width; c++) {
+          for (int k = range[0]; k <= range[1]; k++) {
+            assertThat(rows[k][c]).as("n=%d ranks=%s col=%d rank=%d", n, Arrays.toString(range), c, k)
+                .isEqualTo(sorted[c][k]);
+          }
+        }
+      }
+    }
+    assertThat(SortingNetwork.selecting(100, 49, 50).comparators()).isEqualTo(898); // of 1,104
+    assertThatThrownBy(() -> SortingNetwork.selecting(5, 3, 5)).hasMessageContaining("outside [0, 5)");
+  }
+
   static List<Update> random(int k, int p, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<Update> ups = new ArrayList<>();

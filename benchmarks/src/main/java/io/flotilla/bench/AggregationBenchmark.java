@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One round of aggregation (begin, accept every update, aggregate) for K updates of P parameters, for the
  * streaming mean (folded one at a time, and cache-blocked in groups) and the coordinate-wise robust rules.
  * Compare FedAvg with {@link MemoryBandwidthBenchmark}: reading the updates once costs 4·K·P bytes ÷ read
- * bandwidth.
+ * bandwidth. Strategies use every core (models of 256K parameters and more), as the bandwidth's 2-thread
+ * figure does. The updates are created once per trial: a round only reads them, as the engine does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

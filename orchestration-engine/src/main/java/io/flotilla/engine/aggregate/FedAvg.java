@@ -76,7 +76,7 @@ public final class FedAvg extends MeanFamilyStrategy {
     if (threads == 1) {
       step.run(0, 0, delta.length);
     } else {
-      Segments.run(delta.length, threads, 4096, threads, step);
+      Segments.run(delta.length, 8 * threads, 4096, threads, step);
     }
     return delta;
   }

@@ -125,12 +125,15 @@ final class MeanAccumulator {
     });
   }
 
-  /** Runs {@code task} over {@code threads} contiguous slices of {@code [0, size)}. */
+  /**
+   * Runs {@code task} over contiguous slices of {@code [0, size)} on up to {@code threads} threads; 8 slices
+   * per thread, so a thread that gets less CPU (a shared machine) is not waited for.
+   */
   private void parallel(Segments.Task task) {
     if (threads == 1) {
       task.run(0, 0, size);
     } else {
-      Segments.run(size, threads, CHUNK, threads, task);
+      Segments.run(size, 8 * threads, CHUNK, threads, task);
     }
   }
 

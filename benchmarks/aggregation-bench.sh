@@ -31,16 +31,21 @@ b = max(g for gs in bw.values() for g in gs)
 print("memory-read bandwidth (before, after): " + "; ".join(f"{t} {', '.join(f'{g:.1f}' for g in gs)} GB/s"
       for t, gs in sorted(bw.items())) + f"; bound uses the best, {b:.1f} GB/s\n")
 rows = load("aggregation.json")
-fed = {(r["params"]["k"], r["params"]["p"]): r["primaryMetric"]["score"] for r in rows if r["params"]["strategy"] == "fedavg"}
+def best(r): return min(x for it in r["primaryMetric"]["rawData"] for x in it)
+fed = {(r["params"]["k"], r["params"]["p"]): r for r in rows if r["params"]["strategy"] == "fedavg"}
+print("Mean of the measured iterations (JMH score), and in brackets the best iteration (least disturbed by")
+print("other load on the machine); each ratio compares numbers of the same kind.\n")
 print("| strategy | K | P | ms per round | × bound 4·K·P/bandwidth | × FedAvg |")
 print("|---|---|---|---|---|---|")
 for r in rows:
     k, p, s = r["params"]["k"], r["params"]["p"], r["params"]["strategy"]
     ms = r["primaryMetric"]["score"]; bound = 4 * int(k) * int(p) / (b * 1e9) * 1000
-    print(f"| {s} | {k} | {p} | {ms:.1f} | {ms / bound:.2f} | {ms / fed[(k, p)]:.2f} |")
+    f = fed[(k, p)]
+    print(f"| {s} | {k} | {p} | {ms:.1f} ({best(r):.1f}) | {ms / bound:.2f} ({best(r) / bound:.2f}) "
+          f"| {ms / f['primaryMetric']['score']:.2f} ({best(r) / best(f):.2f}) |")
 print()
-print("| strategy | K:P | ms per round |")
+print("| strategy | K:P | ms per round (best iteration) |")
 print("|---|---|---|")
 for r in load("krum.json"):
-    print(f"| {r['params']['strategy']} | {r['params']['shape']} | {r['primaryMetric']['score']:.0f} |")
+    print(f"| {r['params']['strategy']} | {r['params']['shape']} | {r['primaryMetric']['score']:.0f} ({best(r):.0f}) |")
 PY

@@ -46,10 +46,15 @@ final class Segments {
     claims.awaitAll();
   }
 
-  /** Segments handed out one by one; {@link #awaitAll} waits only for segments some thread has claimed. */
+  /**
+   * Segments handed out one by one; {@link #awaitAll} waits only for segments some thread has claimed. A
+   * helper scheduled after the work is done finds nothing to claim; {@code task} is dropped when the work
+   * is done so that such a late helper, still queued in the pool, does not keep the task's arrays (e.g. a
+   * 40 MB update) reachable.
+   */
   private static final class Claims {
     private final int[] bounds;
-    private final Task task;
+    private Task task; // read only after claiming a segment, which happens-before awaitAll's return
     private final AtomicInteger next = new AtomicInteger();
     private final CountDownLatch done;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -84,6 +89,7 @@ final class Segments {
           interrupted = true; // the helpers still write into the caller's arrays: wait for them
         }
       }
+      task = null;
       if (interrupted) {
         Thread.currentThread().interrupt();
       }

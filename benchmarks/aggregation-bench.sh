@@ -2,36 +2,50 @@
 # Aggregation cost (issue 6): JMH benchmarks of the strategies for K = 10, 100 updates of P = 1M, 10M
 # parameters, Multi-Krum/Krum at the issue's sizes, the machine's memory-read bandwidth in the same run,
 # and the heap a streaming round of K = 100 × 10M needs. Needs ~12 GB of free memory; about 25 minutes.
-# JMH results go to ${OUT:-/tmp/flotilla-bench}/*.json.
+# JMH results go to ${OUT:-/tmp/flotilla-bench}/*.json; the load average is logged before each part
+# (the machine may be shared: compare ratios measured in one run). SKIP_BUILD=1 reuses the built jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/flotilla-bench}; mkdir -p "$out"
-mvn -q -B -Pbenchmarks -pl benchmarks -am package -DskipTests
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  mvn -o -q -B -Pbenchmarks -pl benchmarks -am package -DskipTests
+fi
+: > "$out/load.txt"
+load() { echo "$1: $(uptime)" | tee -a "$out/load.txt"; }
 jar=benchmarks/target/benchmarks.jar
-java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth.json"
-java -jar "$jar" AggregationBenchmark -rf json -rff "$out/aggregation.json"
-java -jar "$jar" KrumBenchmark -rf json -rff "$out/krum.json"
-java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth-after.json"
-java -Xmx170m -cp "$jar" io.flotilla.bench.AggregationMemoryCheck 100 10000000 fedavg | tee "$out/memory.txt"
+load bandwidth; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth.json"
+load aggregation; java -jar "$jar" AggregationBenchmark -rf json -rff "$out/aggregation.json"
+load krum; java -jar "$jar" KrumBenchmark -rf json -rff "$out/krum.json"
+load bandwidth-after; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth-after.json"
+load memory; java -Xmx170m -cp "$jar" io.flotilla.bench.AggregationMemoryCheck 100 10000000 fedavg | tee "$out/memory.txt"
 python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
 def load(n): return json.load(open(os.path.join(out, n)))
-bw = [r["primaryMetric"]["score"] for n in ("bandwidth.json", "bandwidth-after.json") for r in load(n)]
-gbs = [(1 << 30) / (ms / 1000) / 1e9 for ms in bw]
-b = max(gbs)
-print(f"memory-read bandwidth (1 thread): {', '.join(f'{g:.1f}' for g in gbs)} GB/s; bound uses {b:.1f} GB/s\n")
+bw = {}
+for n in ("bandwidth.json", "bandwidth-after.json"):
+    for r in load(n):
+        threads = "2 threads" if r["benchmark"].endswith("TwoThreads") else "1 thread"
+        bw.setdefault(threads, []).append((1 << 30) / (r["primaryMetric"]["score"] / 1000) / 1e9)
+b = max(g for gs in bw.values() for g in gs)
+print("memory-read bandwidth (before, after): " + "; ".join(f"{t} {', '.join(f'{g:.1f}' for g in gs)} GB/s"
+      for t, gs in sorted(bw.items())) + f"; bound uses the best, {b:.1f} GB/s\n")
 rows = load("aggregation.json")
-fed = {(r["params"]["k"], r["params"]["p"]): r["primaryMetric"]["score"] for r in rows if r["params"]["strategy"] == "fedavg"}
+def best(r): return min(x for it in r["primaryMetric"]["rawData"] for x in it)
+fed = {(r["params"]["k"], r["params"]["p"]): r for r in rows if r["params"]["strategy"] == "fedavg"}
+print("Mean of the measured iterations (JMH score), and in brackets the best iteration (least disturbed by")
+print("other load on the machine); each ratio compares numbers of the same kind.\n")
 print("| strategy | K | P | ms per round | × bound 4·K·P/bandwidth | × FedAvg |")
 print("|---|---|---|---|---|---|")
 for r in rows:
     k, p, s = r["params"]["k"], r["params"]["p"], r["params"]["strategy"]
     ms = r["primaryMetric"]["score"]; bound = 4 * int(k) * int(p) / (b * 1e9) * 1000
-    print(f"| {s} | {k} | {p} | {ms:.1f} | {ms / bound:.2f} | {ms / fed[(k, p)]:.2f} |")
+    f = fed[(k, p)]
+    print(f"| {s} | {k} | {p} | {ms:.1f} ({best(r):.1f}) | {ms / bound:.2f} ({best(r) / bound:.2f}) "
+          f"| {ms / f['primaryMetric']['score']:.2f} ({best(r) / best(f):.2f}) |")
 print()
-print("| strategy | K:P | ms per round |")
+print("| strategy | K:P | ms per round (best iteration) |")
 print("|---|---|---|")
 for r in load("krum.json"):
-    print(f"| {r['params']['strategy']} | {r['params']['shape']} | {r['primaryMetric']['score']:.0f} |")
+    print(f"| {r['params']['strategy']} | {r['params']['shape']} | {r['primaryMetric']['score']:.0f} ({best(r):.0f}) |")
 PY

@@ -26,16 +26,21 @@ public final class CoordinateMedian extends CoordinateWise {
   }
 
   @Override
-  void reduce(float[] rows, int k, int stride, int width, float[] out, int outOff) {
+  SortingNetwork network(int k) {
+    return SortingNetwork.selecting(k, (k - 1) / 2, k / 2); // the middle one or two
+  }
+
+  @Override
+  void reduce(float[][] rows, int k, int width, float[] out, int outOff) {
     int mid = k / 2;
     if ((k & 1) == 1) {
-      System.arraycopy(rows, mid * stride, out, outOff, width);
+      System.arraycopy(rows[mid], 0, out, outOff, width);
       return;
     }
-    int a = (mid - 1) * stride;
-    int b = mid * stride;
+    float[] a = rows[mid - 1];
+    float[] b = rows[mid];
     for (int i = 0; i < width; i++) {
-      out[outOff + i] = (float) (((double) rows[a + i] + rows[b + i]) * 0.5);
+      out[outOff + i] = (float) (((double) a[i] + b[i]) * 0.5);
     }
   }
 }

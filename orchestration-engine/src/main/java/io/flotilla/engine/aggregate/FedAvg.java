@@ -67,8 +67,16 @@ public final class FedAvg extends MeanFamilyStrategy {
 
   @Override
   public float[] serverStep(ModelState global, float[] delta) {
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] = global.get(i) + delta[i];
+    Segments.Task step = (index, from, to) -> {
+      for (int i = from; i < to; i++) {
+        delta[i] = global.get(i) + delta[i];
+      }
+    };
+    int threads = delta.length >= MeanAccumulator.PARALLEL_MIN ? Segments.defaultThreads() : 1;
+    if (threads == 1) {
+      step.run(0, 0, delta.length);
+    } else {
+      Segments.run(delta.length, 8 * threads, 4096, threads, step);
     }
     return delta;
   }

@@ -14,7 +14,8 @@ import java.util.Map;
  * in cohort order.
  *
  * <p>Pairwise squared distances are accumulated block by block from a coordinate-major copy of each block
- * (the inner loop runs over updates and vectorises), in float within a block and double across blocks,
+ * (the inner loop runs over updates, one array per coordinate, and vectorises), directly from differences
+ * (no ‖a‖² + ‖b‖² − 2a·b, which cancels for close updates), in float within a block and double across blocks,
  * over a fixed set of coordinate segments summed in order, so scores are reproducible on any number of
  * threads. Cost O(n²·P) time, O(n²) extra memory besides the buffered updates. Stateless across rounds.
  */
@@ -74,35 +75,43 @@ public final class Krum extends RobustStrategy {
     int n = updates.count();
     int p = updates.size();
     int width = 256;
+    // rows padded to a multiple of 16 floats; row i's loop starts at the multiple of 16 at or below i + 1,
+    // so the JIT's vector loop covers nearly all of it (its scalar pre/post loops dominated short rows)
+    int padded = (n + 15) & ~15;
     int[] bounds = Segments.bounds(p, SEGMENTS, SEGMENT_ALIGN);
     double[][] partial = new double[bounds.length - 1][];
     Segments.run(p, SEGMENTS, SEGMENT_ALIGN, threads, (index, from, to) -> {
       double[] total = new double[n * n];
-      float[] rows = new float[width];
-      float[] cols = new float[width * n]; // coordinate-major: cols[c * n + j]
-      float[] block = new float[n * n];
+      float[] row = new float[width];
+      float[][] cols = new float[width][padded]; // coordinate-major: cols[c][j]; columns >= n stay 0
+      float[][] block = new float[n][padded];
       for (int b = from; b < to; b += width) {
         int w = Math.min(width, to - b);
         for (int j = 0; j < n; j++) {
-          updates.read(j, b, rows, 0, w);
+          updates.read(j, b, row, 0, w);
           for (int c = 0; c < w; c++) {
-            cols[c * n + j] = rows[c];
+            cols[c][j] = row[c];
           }
         }
-        Arrays.fill(block, 0f);
+        for (float[] r : block) {
+          Arrays.fill(r, 0f);
+        }
         for (int c = 0; c < w; c++) {
-          int base = c * n;
+          float[] col = cols[c];
           for (int i = 0; i < n - 1; i++) {
-            float a = cols[base + i];
-            int row = i * n;
-            for (int j = i + 1; j < n; j++) {
-              float d = a - cols[base + j];
-              block[row + j] += d * d;
+            float a = col[i];
+            float[] acc = block[i];
+            for (int j = (i + 1) & ~15; j < padded; j++) { // entries j <= i or j >= n are never read
+              float d = a - col[j];
+              acc[j] += d * d;
             }
           }
         }
-        for (int i = 0; i < n * n; i++) {
-          total[i] += block[i];
+        for (int i = 0; i < n - 1; i++) {
+          float[] acc = block[i];
+          for (int j = i + 1; j < n; j++) {
+            total[i * n + j] += acc[j];
+          }
         }
       }
       partial[index] = total;

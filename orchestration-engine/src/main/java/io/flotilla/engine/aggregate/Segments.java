@@ -1,15 +1,17 @@
 package io.flotilla.engine.aggregate;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Splits {@code [0, size)} into a fixed number of contiguous segments and runs them on the common
- * fork-join pool. The split depends only on {@code size} and the segment count, never on how many threads
- * run it, so per-segment results combined in segment order are reproducible on any machine. Stateless.
+ * Splits {@code [0, size)} into a fixed number of contiguous segments and runs them on the calling thread
+ * and helpers from the common fork-join pool. The split depends only on {@code size} and the segment count,
+ * never on how many threads run it or which thread runs which segment, so per-segment results combined in
+ * segment order are reproducible on any machine. Segments are claimed one at a time from a shared counter:
+ * when a helper is slow to be scheduled (a busy machine), the caller runs its share instead of waiting for
+ * it. Stateless.
  */
 final class Segments {
   private Segments() {}
@@ -35,27 +37,72 @@ final class Segments {
       }
       return;
     }
-    // threads workers each take every threads-th segment; the last one runs on the caller
-    List<CompletableFuture<Void>> fs = new ArrayList<>();
-    int workers = Math.min(threads, n);
-    for (int w = 1; w < workers; w++) {
-      int first = w;
-      fs.add(CompletableFuture.runAsync(() -> runStride(bounds, first, workers, task), ForkJoinPool.commonPool()));
+    Claims claims = new Claims(bounds, task);
+    int helpers = Math.min(threads, n) - 1;
+    for (int h = 0; h < helpers; h++) {
+      ForkJoinPool.commonPool().execute(claims::work);
     }
-    runStride(bounds, 0, workers, task);
-    try {
-      CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    claims.work();
+    claims.awaitAll();
   }
 
-  private static void runStride(int[] bounds, int first, int stride, Task task) {
-    for (int s = first; s < bounds.length - 1; s += stride) {
-      task.run(s, bounds[s], bounds[s + 1]);
+  /**
+   * Segments handed out one by one; {@link #awaitAll} waits only for segments some thread has claimed. A
+   * helper scheduled after the work is done finds nothing to claim; {@code task} is dropped when the work
+   * is done so that such a late helper, still queued in the pool, does not keep the task's arrays (e.g. a
+   * 40 MB update) reachable.
+   */
+  private static final class Claims {
+    private final int[] bounds;
+    private Task task; // read only after claiming a segment, which happens-before awaitAll's return
+    private final AtomicInteger next = new AtomicInteger();
+    private final CountDownLatch done;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Claims(int[] bounds, Task task) {
+      this.bounds = bounds;
+      this.task = task;
+      this.done = new CountDownLatch(bounds.length - 1);
+    }
+
+    void work() {
+      for (int s = next.getAndIncrement(); s < bounds.length - 1; s = next.getAndIncrement()) {
+        try {
+          if (failure.get() == null) {
+            task.run(s, bounds[s], bounds[s + 1]);
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          done.countDown();
+        }
+      }
+    }
+
+    void awaitAll() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the helpers still write into the caller's arrays: wait for them
+        }
+      }
+      task = null;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 

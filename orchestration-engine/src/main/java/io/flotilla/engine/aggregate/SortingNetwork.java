@@ -4,9 +4,11 @@ package io.flotilla.engine.aggregate;
  * Batcher's odd–even merge sorting network (Batcher, "Sorting networks and their applications", AFIPS
  * 1968; Knuth, TAOCP vol. 3, §5.3.4) for {@code n} inputs, padded to the next power of two with +∞ and
  * pruned of the comparators that touch padding (they cannot move a real value). Applied to {@code n} rows
- * of a block laid out row after row, it sorts every column at once with element-wise min/max, which the
- * JIT vectorises and which has no data-dependent branches: the engine of the coordinate-wise median and
- * trimmed mean. Immutable and thread-safe.
+ * of a block, it sorts every column at once with element-wise min/max and no data-dependent branches:
+ * the engine of the coordinate-wise median and trimmed mean. Each row is its own array: HotSpot 17's
+ * superword pass vectorises the min/max loop over two distinct arrays, but not over two rows at different
+ * offsets of one array (it cannot rule out overlap), which measured about 8× slower at n = 100.
+ * Immutable and thread-safe.
  */
 final class SortingNetwork {
   private final int n;
@@ -14,6 +16,23 @@ final class SortingNetwork {
   private final int[] hi;
 
   SortingNetwork(int n) {
+    this(n, 0, n - 1);
+  }
+
+  /**
+   * The network for {@code n} inputs that puts the correct values at ranks {@code [fromRank, toRank]}
+   * only: the comparators none of whose outputs can reach those ranks are dropped (found by walking the
+   * network backwards). For the median of 100 inputs that keeps 898 of 1,104 comparators. Values at other
+   * ranks are a permutation of the rest, in no particular order.
+   */
+  static SortingNetwork selecting(int n, int fromRank, int toRank) {
+    if (fromRank < 0 || toRank >= n || fromRank > toRank) {
+      throw new IllegalArgumentException("ranks [" + fromRank + ", " + toRank + "] outside [0, " + n + ")");
+    }
+    return new SortingNetwork(n, fromRank, toRank);
+  }
+
+  private SortingNetwork(int n, int fromRank, int toRank) {
     if (n < 1) {
       throw new IllegalArgumentException("a sorting network needs at least one input");
     }
@@ -36,11 +55,26 @@ final class SortingNetwork {
         }
       }
     }
-    lo = new int[cs.size()];
-    hi = new int[cs.size()];
-    for (int c = 0; c < cs.size(); c++) {
-      lo[c] = cs.get(c)[0];
-      hi[c] = cs.get(c)[1];
+    boolean[] needed = new boolean[n];
+    for (int r = fromRank; r <= toRank; r++) {
+      needed[r] = true;
+    }
+    java.util.ArrayDeque<int[]> kept = new java.util.ArrayDeque<>();
+    for (int c = cs.size() - 1; c >= 0; c--) {
+      int[] ab = cs.get(c);
+      if (needed[ab[0]] || needed[ab[1]]) {
+        needed[ab[0]] = true;
+        needed[ab[1]] = true;
+        kept.addFirst(ab);
+      }
+    }
+    lo = new int[kept.size()];
+    hi = new int[kept.size()];
+    int c = 0;
+    for (int[] ab : kept) {
+      lo[c] = ab[0];
+      hi[c] = ab[1];
+      c++;
     }
   }
 
@@ -52,16 +86,16 @@ final class SortingNetwork {
     return lo.length;
   }
 
-  /** Sorts each of the first {@code width} columns of {@code rows} (row r at {@code r * stride}) ascending. */
-  void sortColumns(float[] rows, int stride, int width) {
+  /** Sorts each of the first {@code width} columns of {@code rows} ({@code n} rows) ascending. */
+  void sortColumns(float[][] rows, int width) {
     for (int c = 0; c < lo.length; c++) {
-      int a = lo[c] * stride;
-      int b = hi[c] * stride;
+      float[] a = rows[lo[c]];
+      float[] b = rows[hi[c]];
       for (int i = 0; i < width; i++) {
-        float x = rows[a + i];
-        float y = rows[b + i];
-        rows[a + i] = Math.min(x, y);
-        rows[b + i] = Math.max(x, y);
+        float x = a[i];
+        float y = b[i];
+        a[i] = Math.min(x, y);
+        b[i] = Math.max(x, y);
       }
     }
   }

@@ -36,14 +36,20 @@ public final class TrimmedMean extends CoordinateWise {
   }
 
   @Override
-  void reduce(float[] rows, int k, int stride, int width, float[] out, int outOff) {
+  SortingNetwork network(int k) {
+    int t = trimmed(k);
+    return SortingNetwork.selecting(k, t, k - t - 1); // the kept ranks, each in place (summed in rank order)
+  }
+
+  @Override
+  void reduce(float[][] rows, int k, int width, float[] out, int outOff) {
     int t = trimmed(k);
     int kept = k - 2 * t;
     double[] acc = new double[width];
     for (int r = t; r < k - t; r++) {
-      int base = r * stride;
+      float[] row = rows[r];
       for (int i = 0; i < width; i++) {
-        acc[i] += rows[base + i];
+        acc[i] += row[i];
       }
     }
     double inv = 1.0 / kept;

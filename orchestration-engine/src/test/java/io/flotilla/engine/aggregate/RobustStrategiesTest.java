@@ -107,25 +107,86 @@ class RobustStrategiesTest {
     for (int n = 1; n <= 70; n++) {
       SortingNetwork net = new SortingNetwork(n);
       int width = 37;
-      float[] rows = new float[n * width];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = r.nextInt(5) == 0 ? 3f : (float) r.nextGaussian(); // with ties
+      float[][] rows = new float[n][width];
+      for (float[] row : rows) {
+        for (int i = 0; i < width; i++) {
+          row[i] = r.nextInt(5) == 0 ? 3f : (float) r.nextGaussian(); // with ties
+        }
       }
       float[][] expected = new float[width][n];
       for (int c = 0; c < width; c++) {
         for (int k = 0; k < n; k++) {
-          expected[c][k] = rows[k * width + c];
+          expected[c][k] = rows[k][c];
         }
         Arrays.sort(expected[c]);
       }
-      net.sortColumns(rows, width, width);
+      net.sortColumns(rows, width);
       for (int c = 0; c < width; c++) {
         for (int k = 0; k < n; k++) {
-          assertThat(rows[k * width + c]).as("n=%d col=%d rank=%d", n, c, k).isEqualTo(expected[c][k]);
+          assertThat(rows[k][c]).as("n=%d col=%d rank=%d", n, c, k).isEqualTo(expected[c][k]);
         }
       }
     }
     assertThat(new SortingNetwork(16).comparators()).isEqualTo(63); // Batcher: (p^2 - p + 4) 2^(p-2) - 1
+  }
+
+  @Test
+  void krumDistancesMatchTheDefinitionForEveryCohortSizeAroundThePadding() {
+    int p = 5_000; // not a multiple of the 256-coordinate block
+    for (int n : new int[] {3, 15, 16, 17, 33}) {
+      List<Update> ups = random(n, p, 100 + n);
+      UpdateBuffer buffer = new UpdateBuffer(p, Long.MAX_VALUE, null);
+      ups.forEach(u -> buffer.add(u.delta()));
+      double[] dist = Krum.distances(buffer, 2);
+      assertThat(Krum.distances(buffer, 1)).as("thread count changes the bits, n=%d", n).isEqualTo(dist);
+      for (int i = 0; i < n; i++) {
+        assertThat(dist[i * n + i]).isZero();
+        for (int j = 0; j < n; j++) {
+          double exact = 0;
+          for (int c = 0; c < p; c++) {
+            double d = (double) ups.get(i).delta()[c] - ups.get(j).delta()[c];
+            exact += d * d;
+          }
+          assertThat(dist[i * n + j]).as("n=%d (%d, %d)", n, i, j).isCloseTo(exact, offset(exact * 1e-5));
+        }
+      }
+      buffer.close();
+    }
+  }
+
+  @Test
+  void selectingNetworksPlaceTheRequestedRanksWithFewerComparators() {
+    SplittableRandom r = new SplittableRandom(2);
+    for (int n = 1; n <= 70; n++) {
+      int[][] ranges = {{(n - 1) / 2, n / 2}, {n / 5, n - 1 - n / 5}, {0, 0}, {n - 1, n - 1}};
+      for (int[] range : ranges) {
+        SortingNetwork net = SortingNetwork.selecting(n, range[0], range[1]);
+        assertThat(net.comparators()).isLessThanOrEqualTo(new SortingNetwork(n).comparators());
+        int width = 19;
+        float[][] rows = new float[n][width];
+        for (float[] row : rows) {
+          for (int i = 0; i < width; i++) {
+            row[i] = r.nextInt(4) == 0 ? -1f : (float) r.nextGaussian(); // with ties
+          }
+        }
+        float[][] sorted = new float[width][n];
+        for (int c = 0; c < width; c++) {
+          for (int k = 0; k < n; k++) {
+            sorted[c][k] = rows[k][c];
+          }
+          Arrays.sort(sorted[c]);
+        }
+        net.sortColumns(rows, width);
+        for (int c = 0; c < width; c++) {
+          for (int k = range[0]; k <= range[1]; k++) {
+            assertThat(rows[k][c]).as("n=%d ranks=%s col=%d rank=%d", n, Arrays.toString(range), c, k)
+                .isEqualTo(sorted[c][k]);
+          }
+        }
+      }
+    }
+    assertThat(SortingNetwork.selecting(100, 49, 50).comparators()).isEqualTo(898); // of 1,104
+    assertThatThrownBy(() -> SortingNetwork.selecting(5, 3, 5)).hasMessageContaining("outside [0, 5)");
   }
 
   static List<Update> random(int k, int p, long seed) {

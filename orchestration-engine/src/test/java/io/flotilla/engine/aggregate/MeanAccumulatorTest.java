@@ -1,0 +1,73 @@
+package io.flotilla.engine.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The running weighted sum on the parallel path (models of at least {@code PARALLEL_MIN} parameters). */
+class MeanAccumulatorTest {
+  private static final int P = MeanAccumulator.PARALLEL_MIN + 12_345; // not a multiple of any slice size
+
+  private static float[][] deltas(int k, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] ds = new float[k][P];
+    for (float[] d : ds) {
+      for (int i = 0; i < P; i++) {
+        d[i] = (float) (r.nextGaussian() * Math.exp(4 * r.nextGaussian())); // wide exponent range: rounding shows
+      }
+    }
+    return ds;
+  }
+
+  private static float[] mean(float[][] ds, double[] w, int foldBatch, int threads) {
+    MeanAccumulator acc = new MeanAccumulator(P, foldBatch, threads);
+    for (int k = 0; k < ds.length; k++) {
+      acc.add(ds[k], w[k]);
+    }
+    return acc.mean();
+  }
+
+  /** The definition, serially, element by element: Kahan-compensated float sum, then scale in double. */
+  private static float[] reference(float[][] ds, double[] w) {
+    float[] out = new float[P];
+    double total = 0;
+    for (double x : w) {
+      total += x;
+    }
+    for (int i = 0; i < P; i++) {
+      float s = 0;
+      float c = 0;
+      for (int k = 0; k < ds.length; k++) {
+        float y = (float) w[k] * ds[k][i] - c;
+        float t = s + y;
+        c = (t - s) - y;
+        s = t;
+      }
+      out[i] = (float) (((double) s - c) * (1.0 / total));
+    }
+    return out;
+  }
+
+  @Test
+  void resultsAreBitIdenticalOnAnyThreadCountAndBatchSizeAndMatchTheSerialDefinition() {
+    float[][] ds = deltas(7, 3);
+    double[] w = {3, 1, 4, 1, 5, 9, 2.5};
+    float[] expected = reference(ds, w);
+    for (int threads : new int[] {1, 2, 3}) {
+      for (int batch : new int[] {1, 3, 7, 100}) {
+        assertThat(mean(ds, w, batch, threads)).as("threads=%d fold-batch=%d", threads, batch).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
+    MeanAccumulator small = new MeanAccumulator(10, 1, 2);
+    small.add(new float[10], 1);
+    assertThat(small.count()).isEqualTo(1);
+    assertThatThrownBy(() -> new MeanAccumulator(P, 1, 0)).hasMessageContaining("threads");
+    assertThatThrownBy(() -> new MeanAccumulator(P, 0, 2)).hasMessageContaining("fold batch");
+  }
+}

@@ -54,6 +54,8 @@ public final class InProcessSimulation implements AutoCloseable {
   private final LearningOptions learning;
   private final java.util.concurrent.atomic.AtomicReference<Normalization> normalization =
       new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong lastStartedRound = new java.util.concurrent.atomic.AtomicLong();
+  private final SimulationFaults faults;
 
   private InProcessSimulation(SimulationConfig config, Extensions extensions, Clock clock, FederationStore store) {
     this(config, LearningOptions.none(), null, "simulation", extensions, clock, store);
@@ -129,6 +131,20 @@ public final class InProcessSimulation implements AutoCloseable {
       }
       participants.add(sp);
     }
+    Map<String, SimulatedParticipant> byId = new java.util.LinkedHashMap<>();
+    for (SimulatedParticipant sp : participants) {
+      byId.put(sp.id(), sp);
+    }
+    this.faults = new SimulationFaults(clock, byId, lastStartedRound::get,
+        (sp, shift) -> io.flotilla.sim.data.DriftPlan.shifted(sp.dataAt(shift.round() - 1), pooledTrain, shift.kind(),
+            Seeds.derive(config.seed(), shift.round(), indexOf(sp), 9)));
+    for (SimulatedParticipant sp : participants) {
+      sp.useFaults(faults);
+    }
+  }
+
+  private int indexOf(SimulatedParticipant sp) {
+    return participants.indexOf(sp);
   }
 
   /**
@@ -242,8 +258,13 @@ public final class InProcessSimulation implements AutoCloseable {
     if (e instanceof FederationEvent.RoundCommitted || e instanceof FederationEvent.RoundAborted) {
       long next = (e instanceof FederationEvent.RoundCommitted c ? c.roundId() : ((FederationEvent.RoundAborted) e).roundId()) + 1;
       for (SimulatedParticipant p : participants) { // heartbeats before the next round
-        federation.reportHealth(p.id(), p.health(next));
+        if (faults == null || faults.cutRemaining(p.id()) == null) { // a cut network sends none
+          federation.reportHealth(p.id(), p.health(next));
+        }
       }
+    }
+    if (e instanceof FederationEvent.RoundStarted started) {
+      lastStartedRound.accumulateAndGet(started.roundId(), Math::max);
     }
     if (e instanceof FederationEvent.RoundStarted rs && config.stragglers() > 0) {
       List<String> cohort = new ArrayList<>(rs.selected());
@@ -276,6 +297,11 @@ public final class InProcessSimulation implements AutoCloseable {
     return List.copyOf(participants);
   }
 
+  /** Live fault injection into this simulation's participants (for demos and the console's Faults panel). */
+  public SimulationFaults faults() {
+    return faults;
+  }
+
   public LearningOptions learning() {
     return learning;
   }
@@ -300,6 +326,7 @@ public final class InProcessSimulation implements AutoCloseable {
 
   @Override
   public void close() {
+    faults.close();
     federation.close();
     workers.shutdownNow();
   }

@@ -189,6 +189,20 @@ public final class InProcessSimulation implements AutoCloseable {
     return join(new InProcessSimulation(config, learning, null, "simulation", extensions, clock, store));
   }
 
+  /**
+   * As {@link #create(SimulationConfig, FederationStore)} with drift indicators and alarms and the divergence
+   * alarm switched on ({@link LearningOptions#monitoring()}; no automatic reaction, so training is unchanged):
+   * what the console runs, so that its Drift page has something to show. {@code store} may be null.
+   */
+  public static InProcessSimulation createMonitored(SimulationConfig config, FederationStore store) {
+    return create(config, LearningOptions.monitoring(), Extensions.load(config.plugins()), Clock.systemUTC(), store);
+  }
+
+  /** As {@link #createMonitored(SimulationConfig, FederationStore)}, keeping no history. */
+  public static InProcessSimulation createMonitored(SimulationConfig config) {
+    return createMonitored(config, null);
+  }
+
   /** One arm of an A/B run: only the participants in {@code members} take part, in federation {@code name}. */
   static InProcessSimulation createArm(SimulationConfig config, LearningOptions learning, Set<Integer> members,
       String name, Extensions extensions, Clock clock) {

@@ -7,6 +7,7 @@ import io.flotilla.console.app.console.Alarm;
 import io.flotilla.console.app.console.Page;
 import io.flotilla.console.app.faults.FaultsViewModel;
 import io.flotilla.console.app.learning.LearningViewModel;
+import io.flotilla.console.app.timeline.SegmentOutcome;
 import io.flotilla.sim.data.DriftPlan;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.time.Duration;
@@ -131,5 +132,30 @@ class DriftCalibrationFaultsTest extends FxRobot {
     assertThat(fx(() -> app.consoleView().drawer().showingProperty().get())).isTrue();
     assertThat(fx(() -> lookup("#drawerTitle").queryAs(Label.class).getText())).isEqualTo("Participant p5");
     assertThat(fx(() -> app.viewModel().drift().alarms().size())).isGreaterThan(0);
+  }
+
+  @Test
+  @Order(4)
+  void aParticipantDroppedFromTheSimulatorPageFailsItsRoundsInTheTimelineUntilCleared() throws Exception {
+    clickOn("#navFaults");
+    interact(() -> {
+      combo("#faultParticipant").setValue("p2");
+      combo("#faultKind").setValue(FaultsViewModel.Kind.DROP);
+    });
+    clickOn("#injectFault");
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.faults().entries().size()) == 2);
+    String text = fx(() -> app.faults().entries().get(0).text());
+    assertThat(text).startsWith("drop p2 from round");
+    long from = Long.parseLong(text.substring(text.lastIndexOf(' ') + 1));
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> app.viewModel().timeline().model().history("p2", 50)
+        .stream().anyMatch(r -> r.roundId() >= from && r.outcome() == SegmentOutcome.DROPPED)));
+    assertThat(fx(() -> app.viewModel().timeline().model().history("p2", 50).stream()
+        .filter(r -> r.roundId() >= from && r.outcome() != SegmentOutcome.PENDING)
+        .allMatch(r -> r.outcome() == SegmentOutcome.DROPPED && r.reason().contains("fault injected")))).isTrue();
+    clickOn("#clearFaults");
+    assertThat(fx(() -> app.faults().entries().get(0).text())).contains("cleared the faults of p2");
+    long cleared = fx(() -> app.viewModel().currentRound()) + 2;
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> app.viewModel().timeline().model().history("p2", 50)
+        .stream().anyMatch(r -> r.roundId() >= cleared && r.outcome() == SegmentOutcome.ACCEPTED)));
   }
 }

@@ -3,12 +3,16 @@ package io.flotilla.console.app;
 import atlantafx.base.theme.Styles;
 import io.flotilla.console.app.audit.AuditView;
 import io.flotilla.console.app.bridge.EventBridge;
+import io.flotilla.console.app.calibration.CalibrationView;
 import io.flotilla.console.app.console.Alarm;
 import io.flotilla.console.app.console.AlarmNotifier;
 import io.flotilla.console.app.console.ConsoleView;
 import io.flotilla.console.app.console.ConsoleViewModel;
 import io.flotilla.console.app.console.DetailDrawer;
 import io.flotilla.console.app.console.Page;
+import io.flotilla.console.app.drift.DriftView;
+import io.flotilla.console.app.faults.FaultsView;
+import io.flotilla.console.app.faults.FaultsViewModel;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.console.app.history.FederationHistory;
 import io.flotilla.console.app.learning.LearningView;
@@ -96,6 +100,8 @@ public final class FlotillaConsoleApp extends Application {
   private TimelineView timelineView;
   private ParticipantsView participantsView;
   private ModelsView modelsView;
+  private DriftView driftView;
+  private FaultsViewModel faults;
   private AlarmNotifier notifier;
   private Page restorePage = Page.OVERVIEW;
   private Rectangle2D normalBounds;
@@ -175,6 +181,11 @@ public final class FlotillaConsoleApp extends Application {
     vm = new ConsoleViewModel(Platform::runLater, chartWriter, io, EventBridge.DEFAULT_INTERVAL, Clock.systemUTC(),
         planned, TimelineModel.DEFAULT_CAPACITY);
     vm.participants().actor("console:" + System.getProperty("user.name", "operator"));
+    vm.calibration().actor("console:" + System.getProperty("user.name", "operator"));
+    ConsoleViewModel owner = vm;
+    faults = new FaultsViewModel(Platform::runLater, io, Clock.systemUTC());
+    faults.onInjected(i -> owner.faultInjected(i.describe(), i.fault().participantId()));
+    faults.onFailure(owner::operationFailed);
     drawer = new DetailDrawer();
     ConsoleView frame = new ConsoleView(vm, pages(), drawer, theme);
     console = frame;
@@ -217,6 +228,8 @@ public final class FlotillaConsoleApp extends Application {
         return;
       }
       InProcessSimulation sim = ready.simulation();
+      FaultsViewModel simFaults = faults;
+      Platform.runLater(() -> simFaults.attach(sim.faults()));
       FederationHistory history = ready.history();
       model.sessionReady(sim.federation(), history,
           SessionInfo.planned(o.simulation()).loaded(sim.federation().config().name(), sim.dataDescription()),
@@ -299,6 +312,10 @@ public final class FlotillaConsoleApp extends Application {
     modelsView = new ModelsView(vm.models(), exportTarget, this::openVersion);
     pages.put(Page.MODELS, modelsView.node());
     pages.put(Page.AUDIT, new AuditView(vm.audit()).node());
+    driftView = new DriftView(vm.drift(), this::openParticipantById);
+    pages.put(Page.DRIFT, driftView.node());
+    pages.put(Page.CALIBRATION, new CalibrationView(vm.calibration(), this::openParticipantById).node());
+    pages.put(Page.FAULTS, new FaultsView(faults).node());
     vm.timeline().detailsProperty().addListener((o, was, d) -> {
       if (d != null && ("round:" + d.roundId()).equals(drawer.subject())) {
         drawer.replace(RoundDetailsPane.of(d, vm.timeline().strategy(), this::openParticipantById));
@@ -429,6 +446,15 @@ public final class FlotillaConsoleApp extends Application {
 
   public ModelsView modelsView() {
     return modelsView;
+  }
+
+  public DriftView driftView() {
+    return driftView;
+  }
+
+  /** The Simulator page's model (fault injection). FX thread. */
+  public FaultsViewModel faults() {
+    return faults;
   }
 
   /** The background-priority keeper of this window (for the responsiveness measurement). */

@@ -54,6 +54,8 @@ public final class InProcessSimulation implements AutoCloseable {
   private final LearningOptions learning;
   private final java.util.concurrent.atomic.AtomicReference<Normalization> normalization =
       new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong lastStartedRound = new java.util.concurrent.atomic.AtomicLong();
+  private final SimulationFaults faults;
 
   private InProcessSimulation(SimulationConfig config, Extensions extensions, Clock clock, FederationStore store) {
     this(config, LearningOptions.none(), null, "simulation", extensions, clock, store);
@@ -129,6 +131,20 @@ public final class InProcessSimulation implements AutoCloseable {
       }
       participants.add(sp);
     }
+    Map<String, SimulatedParticipant> byId = new java.util.LinkedHashMap<>();
+    for (SimulatedParticipant sp : participants) {
+      byId.put(sp.id(), sp);
+    }
+    this.faults = new SimulationFaults(clock, byId, lastStartedRound::get,
+        (sp, shift) -> io.flotilla.sim.data.DriftPlan.shifted(sp.dataAt(shift.round() - 1), pooledTrain, shift.kind(),
+            Seeds.derive(config.seed(), shift.round(), indexOf(sp), 9)));
+    for (SimulatedParticipant sp : participants) {
+      sp.useFaults(faults);
+    }
+  }
+
+  private int indexOf(SimulatedParticipant sp) {
+    return participants.indexOf(sp);
   }
 
   /**
@@ -171,6 +187,20 @@ public final class InProcessSimulation implements AutoCloseable {
   public static InProcessSimulation create(SimulationConfig config, LearningOptions learning, Extensions extensions,
       Clock clock, FederationStore store) {
     return join(new InProcessSimulation(config, learning, null, "simulation", extensions, clock, store));
+  }
+
+  /**
+   * As {@link #create(SimulationConfig, FederationStore)} with drift indicators and alarms and the divergence
+   * alarm switched on ({@link LearningOptions#monitoring()}; no automatic reaction, so training is unchanged):
+   * what the console runs, so that its Drift page has something to show. {@code store} may be null.
+   */
+  public static InProcessSimulation createMonitored(SimulationConfig config, FederationStore store) {
+    return create(config, LearningOptions.monitoring(), Extensions.load(config.plugins()), Clock.systemUTC(), store);
+  }
+
+  /** As {@link #createMonitored(SimulationConfig, FederationStore)}, keeping no history. */
+  public static InProcessSimulation createMonitored(SimulationConfig config) {
+    return createMonitored(config, null);
   }
 
   /** One arm of an A/B run: only the participants in {@code members} take part, in federation {@code name}. */
@@ -242,8 +272,13 @@ public final class InProcessSimulation implements AutoCloseable {
     if (e instanceof FederationEvent.RoundCommitted || e instanceof FederationEvent.RoundAborted) {
       long next = (e instanceof FederationEvent.RoundCommitted c ? c.roundId() : ((FederationEvent.RoundAborted) e).roundId()) + 1;
       for (SimulatedParticipant p : participants) { // heartbeats before the next round
-        federation.reportHealth(p.id(), p.health(next));
+        if (faults == null || faults.cutRemaining(p.id()) == null) { // a cut network sends none
+          federation.reportHealth(p.id(), p.health(next));
+        }
       }
+    }
+    if (e instanceof FederationEvent.RoundStarted started) {
+      lastStartedRound.accumulateAndGet(started.roundId(), Math::max);
     }
     if (e instanceof FederationEvent.RoundStarted rs && config.stragglers() > 0) {
       List<String> cohort = new ArrayList<>(rs.selected());
@@ -276,6 +311,11 @@ public final class InProcessSimulation implements AutoCloseable {
     return List.copyOf(participants);
   }
 
+  /** Live fault injection into this simulation's participants (for demos and the console's Faults panel). */
+  public SimulationFaults faults() {
+    return faults;
+  }
+
   public LearningOptions learning() {
     return learning;
   }
@@ -300,6 +340,7 @@ public final class InProcessSimulation implements AutoCloseable {
 
   @Override
   public void close() {
+    faults.close();
     federation.close();
     workers.shutdownNow();
   }

@@ -43,6 +43,14 @@ public record LearningOptions(List<String> stop, String divergence, String drift
     return new LearningOptions(List.of(), null, null, "none", 0);
   }
 
+  /**
+   * Drift indicators and alarms and the divergence alarm with the engine's defaults, no automatic reaction, no
+   * drift injected, no calibration schedule, no stopping rule: watching only.
+   */
+  public static LearningOptions monitoring() {
+    return new LearningOptions(List.of(), "on", "on", "none", 0);
+  }
+
   public DriftPlan driftPlan() {
     return DriftPlan.parse(drift);
   }

@@ -54,10 +54,17 @@ public final class SimulatedParticipant implements ParticipantLink {
   private final Adversary adversary;
   private final Dataset trainingData;
   // learning control (issue 7): injected drift and the normalization published by calibration rounds
-  private DriftPlan.Shift shift;
-  private Dataset shiftedData;
-  private Dataset shiftedTraining;
+  private volatile DriftState driftState;
   private AtomicReference<Normalization> normalization = new AtomicReference<>();
+  // live fault injection (SimulationFaults): an attack turned on (or off) from a round, and the fault registry
+  private volatile InjectedAttack injectedAttack;
+  private volatile SimulationFaults faults;
+
+  /** Injected drift: from {@code shift.round()} on the participant trains on {@code data}. */
+  private record DriftState(DriftPlan.Shift shift, Dataset data, Dataset training) {}
+
+  /** From round {@code from} on the participant mounts {@code adversary} (null: trains honestly). */
+  private record InjectedAttack(Adversary adversary, long from) {}
 
   SimulatedParticipant(String id, int index, Dataset data, Model model, DeviceProfile device, float l2, long seed,
       Federation federation, Executor workers, LongFunction<Set<String>> stragglersOfRound) {
@@ -85,9 +92,26 @@ public final class SimulatedParticipant implements ParticipantLink {
    * the federation starts.
    */
   void injectDrift(DriftPlan.Shift s, Dataset shifted) {
-    this.shift = s;
-    this.shiftedData = shifted;
-    this.shiftedTraining = adversary == null ? shifted : adversary.trainingData(shifted);
+    this.driftState = new DriftState(s, shifted, adversary == null ? shifted : adversary.trainingData(shifted));
+  }
+
+  /**
+   * From round {@code from} on mounts {@code attack}; null goes back to the attack it was created with (none for
+   * an honest participant). Any thread (fault injection while the simulation runs).
+   */
+  void turnAdversarial(Adversary attack, long from) {
+    this.injectedAttack = new InjectedAttack(attack == null ? adversary : attack, from);
+  }
+
+  /** Consults {@code f} for injected drops, slow-downs and network cuts. */
+  void useFaults(SimulationFaults f) {
+    this.faults = f;
+  }
+
+  /** The attack in force in {@code round}: the injected one once it applies, else the configured one. */
+  private Adversary attackAt(long round) {
+    InjectedAttack ia = injectedAttack;
+    return ia != null && round >= ia.from() ? ia.adversary() : adversary;
   }
 
   /** Shares the normalization holder with the simulation's central evaluator. */
@@ -97,16 +121,14 @@ public final class SimulatedParticipant implements ParticipantLink {
 
   /** The injected drift, or null. */
   public DriftPlan.Shift drift() {
-    return shift;
-  }
-
-  private boolean drifted(long round) {
-    return shift != null && round >= shift.round();
+    DriftState d = driftState;
+    return d == null ? null : d.shift();
   }
 
   /** The local data in force in {@code round} (raw features). */
   Dataset dataAt(long round) {
-    return drifted(round) ? shiftedData : data;
+    DriftState d = driftState;
+    return d != null && round >= d.shift().round() ? d.data() : data;
   }
 
   /** Its attack, or null for an honest participant. */
@@ -137,6 +159,14 @@ public final class SimulatedParticipant implements ParticipantLink {
 
   @Override
   public void instruct(TrainingTask task) {
+    SimulationFaults f = faults;
+    java.time.Duration cut = f == null ? null : f.cutRemaining(id);
+    if (cut != null) { // nothing reaches the participant; it reports once its network is back
+      log.info("participant {}: network cut, round {} not received", id, task.roundId());
+      f.later(cut, () -> federation.reportFailure(id, task.roundId(), "network cut (fault injected): lost contact for "
+          + cut.toMillis() / 1000 + " s"));
+      return;
+    }
     workers.execute(() -> {
       try {
         work(task);
@@ -150,6 +180,11 @@ public final class SimulatedParticipant implements ParticipantLink {
   private void work(TrainingTask task) {
     long round = task.roundId();
     SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, round, index, 1));
+    SimulationFaults f = faults;
+    if (f != null && f.dropped(id, round)) {
+      federation.reportFailure(id, round, "dropped (fault injected)");
+      return;
+    }
     if (device.dropout() > 0 && rnd.nextDouble() < device.dropout()) {
       federation.reportFailure(id, round, "dropped out (device " + device.deviceClass() + ")");
       return;
@@ -164,9 +199,14 @@ public final class SimulatedParticipant implements ParticipantLink {
       epochs = 1 + rnd.nextInt(requested - 1); // 1..E-1, as FedProx's randint(1, E)
     }
     float[] start = task.model().copyParameters();
-    Dataset current = dataAt(round);
-    Dataset trainingData = Normalization.apply(normalization.get(),
-        drifted(round) ? shiftedTraining : this.trainingData);
+    DriftState drift = driftState;
+    boolean drifted = drift != null && round >= drift.shift().round();
+    Dataset current = drifted ? drift.data() : data;
+    Adversary adversary = attackAt(round);
+    Dataset attacked = adversary == this.adversary
+        ? (drifted ? drift.training() : this.trainingData)
+        : (adversary == null ? current : adversary.trainingData(current));
+    Dataset trainingData = Normalization.apply(normalization.get(), attacked);
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (task.configValue("report_initial_loss", 0.0) == 1.0 || (adversary != null && adversary.skipsTraining())) {
       metrics.put("initial_loss", model.evaluate(start, trainingData).loss()); // F_k(w^t), for q-FedAvg
@@ -195,10 +235,17 @@ public final class SimulatedParticipant implements ParticipantLink {
       adversary.tamper(delta, Seeds.derive(seed, round, index, 7));
     }
     long realMs = (System.nanoTime() - t0) / 1_000_000;
-    long simulatedMs = Math.round(realMs / device.speed());
+    double slow = f == null ? 1 : f.slowFactor(id, round);
+    long simulatedMs = Math.round(realMs * slow / device.speed());
     Provenance prov = new Provenance(device.deviceClass(), simulatedMs, current.size(), current.labelHistogram());
-    federation.submitUpdate(new Update(id, round, task.baseVersion(), task.nonce(), delta, current.size(),
-        completed, requested, metrics, prov));
+    Update update = new Update(id, round, task.baseVersion(), task.nonce(), delta, current.size(),
+        completed, requested, metrics, prov);
+    if (slow > 1) { // training took slow× as long: the update leaves that much later
+      f.later(java.time.Duration.ofMillis(Math.round((slow - 1) * Math.max(1, realMs))),
+          () -> federation.submitUpdate(update));
+      return;
+    }
+    federation.submitUpdate(update);
   }
 
   /**

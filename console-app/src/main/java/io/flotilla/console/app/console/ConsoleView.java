@@ -42,11 +42,13 @@ import javafx.stage.Window;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 
@@ -328,6 +330,9 @@ public final class ConsoleView {
       case LEARNING -> MaterialDesignC.CHART_BELL_CURVE_CUMULATIVE;
       case MODELS -> MaterialDesignF.FILE_TREE_OUTLINE;
       case AUDIT -> MaterialDesignS.SHIELD_CHECK_OUTLINE;
+      case DRIFT -> MaterialDesignB.BLUR;
+      case CALIBRATION -> MaterialDesignT.TUNE_VARIANT;
+      case FAULTS -> MaterialDesignL.LIGHTNING_BOLT_OUTLINE;
     };
   }
 

@@ -2,6 +2,8 @@ package io.flotilla.console.app.console;
 
 import io.flotilla.console.app.audit.AuditViewModel;
 import io.flotilla.console.app.bridge.EventBridge;
+import io.flotilla.console.app.calibration.CalibrationViewModel;
+import io.flotilla.console.app.drift.DriftViewModel;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.console.app.history.FederationHistory;
 import io.flotilla.console.app.learning.LearningViewModel;
@@ -114,6 +116,8 @@ public final class ConsoleViewModel implements AutoCloseable {
   private final LearningViewModel learning;
   private final ModelsViewModel models;
   private final AuditViewModel audit;
+  private final DriftViewModel drift = new DriftViewModel();
+  private final CalibrationViewModel calibration;
   private final OperationTracker tracker = new OperationTracker();
   private final StallRecorder drains = new StallRecorder();
   private final StallRecorder ticks = new StallRecorder();
@@ -201,6 +205,8 @@ public final class ConsoleViewModel implements AutoCloseable {
     this.learning = new LearningViewModel(chartWriter);
     this.models = new ModelsViewModel(ui, io, tracker);
     this.audit = new AuditViewModel(ui, io, tracker, clock);
+    this.calibration = new CalibrationViewModel(ui, clock);
+    this.calibration.onFailure(this::operationFailed);
     this.busy = loading.or(tracker.busyProperty());
     this.busyText = Bindings.createStringBinding(() -> loading.get()
         ? "Loading " + session.dataName() + "…" : tracker.labelProperty().get(), loading, tracker.labelProperty());
@@ -233,6 +239,26 @@ public final class ConsoleViewModel implements AutoCloseable {
 
   public AuditViewModel audit() {
     return audit;
+  }
+
+  /** The Drift page's heat map and alarms. */
+  public DriftViewModel drift() {
+    return drift;
+  }
+
+  /** The Calibration page. */
+  public CalibrationViewModel calibration() {
+    return calibration;
+  }
+
+  /**
+   * A fault was injected into the embedded simulation: a notification, and a marker on the Learning page.
+   * UI thread.
+   */
+  public void faultInjected(String text, String participantId) {
+    log.info("fault injected: {}", text);
+    alarm(new Alarm(clock.instant(), Alarm.Severity.WARNING, "Fault injected", text, participantId, currentRound));
+    learning.note(text);
   }
 
   /** Long operations in flight, for the status bar. */
@@ -284,6 +310,7 @@ public final class ConsoleViewModel implements AutoCloseable {
     subscription = fed.subscribe(bridge);
     timeline.strategy(loaded.strategy());
     participants.attach(fed);
+    calibration.attach(fed);
     if (hist != null) {
       models.attach(fed, hist);
       audit.attach(hist);
@@ -358,6 +385,13 @@ public final class ConsoleViewModel implements AutoCloseable {
       } else if (e instanceof ParticipantSuspended ps) {
         alarm(new Alarm(ps.time(), Alarm.Severity.ERROR, "Participant " + ps.participantId() + " suspended",
             ps.reason(), ps.participantId(), currentRound));
+      } else if (e instanceof FederationEvent.DriftAlarm da) {
+        alarm(new Alarm(da.time(), Alarm.Severity.WARNING, (da.participantId() == null ? "Federation"
+            : "Participant " + da.participantId()) + " drifted (" + da.indicator() + ")", da.detail(),
+            da.participantId(), da.roundId()));
+      } else if (e instanceof FederationEvent.DivergenceAlarm dv) {
+        alarm(new Alarm(dv.time(), Alarm.Severity.ERROR, "Training diverging (" + dv.kind() + ")", dv.detail()
+            + ("none".equals(dv.reaction()) ? "" : " · reaction: " + dv.reaction()), null, dv.roundId()));
       }
     }
     long[] at = new long[8];
@@ -373,6 +407,8 @@ public final class ConsoleViewModel implements AutoCloseable {
     models.apply(batch);
     at[5] = System.nanoTime();
     audit.apply(batch);
+    drift.apply(batch);
+    calibration.apply(batch);
     at[6] = System.nanoTime();
     updateRoundText();
     updateLastCommitText(clock.instant());

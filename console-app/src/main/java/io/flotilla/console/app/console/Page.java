@@ -10,7 +10,10 @@ public enum Page {
   PARTICIPANTS("Participants", false),
   LEARNING("Learning", false),
   MODELS("Models", true),
-  AUDIT("Audit log", true);
+  AUDIT("Audit log", true),
+  DRIFT("Drift", false),
+  CALIBRATION("Calibration", false),
+  FAULTS("Simulator", false);
 
   private final String title;
   private final boolean needsHistory;

@@ -63,7 +63,7 @@ public final class LearningViewModel {
 
   /** What a marker marks; picks its colour. */
   public enum Kind {
-    OPERATOR, ROLLBACK, SUSPENSION;
+    OPERATOR, ROLLBACK, SUSPENSION, CONFIG, CALIBRATION, STOPPING, ALARM, FAULT;
 
     public String styleClass() {
       return "marker-" + name().toLowerCase(Locale.ROOT);
@@ -107,8 +107,36 @@ public final class LearningViewModel {
         mark(currentRound, "rollback to v" + rb.toVersion(), Kind.ROLLBACK);
       } else if (e instanceof ParticipantSuspended ps) {
         mark(currentRound, "suspended " + ps.participantId(), Kind.SUSPENSION);
+      } else if (e instanceof FederationEvent.ConfigChanged cc) {
+        mark(cc.effectiveFromRound(), "config: " + changes(cc.oldValues(), cc.newValues()), Kind.CONFIG);
+      } else if (e instanceof FederationEvent.CalibrationCompleted cal) {
+        mark(currentRound, "calibration #" + cal.calibrationId(), Kind.CALIBRATION);
+      } else if (e instanceof FederationEvent.StoppingRuleFired sr) {
+        mark(sr.roundId(), "stopped by " + sr.rule(), Kind.STOPPING);
+      } else if (e instanceof FederationEvent.DriftAlarm da) {
+        mark(da.roundId(), "drift " + (da.participantId() == null ? "federation" : da.participantId()), Kind.ALARM);
+      } else if (e instanceof FederationEvent.DivergenceAlarm dv) {
+        mark(dv.roundId(), "divergence (" + dv.kind() + ")", Kind.ALARM);
       }
     }
+  }
+
+  /** "lr 0.01→0.005, strategy fedavg→median": the settings a configuration change touched. */
+  static String changes(Map<String, String> before, Map<String, String> after) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(after).entrySet()) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      String was = before == null ? null : before.get(e.getKey());
+      sb.append(e.getKey()).append(' ').append(was == null ? "" : was + "→").append(e.getValue());
+    }
+    return sb.length() == 0 ? "changed" : sb.toString();
+  }
+
+  /** A marker for something outside the engine's events (an injected fault) at the current round. UI thread. */
+  public void note(String label) {
+    mark(currentRound, label, Kind.FAULT);
   }
 
   private void addLocal(long round, double loss) {

@@ -85,7 +85,7 @@ public final class EmbeddedSession implements AutoCloseable {
 
   /** Starts loading {@code config} in the background with {@link InProcessSimulation#create}, keeping no history. */
   public static EmbeddedSession open(SimulationConfig config) {
-    return open(config, InProcessSimulation::create);
+    return open(config, InProcessSimulation::createMonitored);
   }
 
   /** Starts loading with {@code factory} (tests substitute their own); keeps no history. */
@@ -123,7 +123,7 @@ public final class EmbeddedSession implements AutoCloseable {
 
   /** As {@link #open(SimulationConfig)}, serving the federation over plaintext gRPC on {@code serve} once loaded. */
   public static EmbeddedSession open(SimulationConfig config, ServeSpec serve) {
-    return open(config, InProcessSimulation::create, serve, EmbeddedServer::plaintext);
+    return open(config, InProcessSimulation::createMonitored, serve, EmbeddedServer::plaintext);
   }
 
   /** As {@link #open(SimulationConfig, Function)}, serving the federation on {@code serve} once loaded. */
@@ -148,7 +148,7 @@ public final class EmbeddedSession implements AutoCloseable {
       }
       JdbcFederationStore store = JdbcFederationStore.openDirectory(dir);
       try {
-        InProcessSimulation sim = InProcessSimulation.create(c, store);
+        InProcessSimulation sim = InProcessSimulation.createMonitored(c, store);
         return new Loaded(sim, store, new StoreHistory(store, sim.federation().config().name()), temp, null);
       } catch (RuntimeException e) {
         store.close();

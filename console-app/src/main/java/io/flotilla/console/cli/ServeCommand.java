@@ -58,6 +58,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServeTrustOptions trust;
 
+  /** Stopping rules and alarms; drift injection, calibration rounds and A/B are simulator-only (refused here). */
+  @Mixin LearningOptionsMixin learningFlags;
+
   @Option(names = "--expect", paramLabel = "N", description = "participants to wait for before the first round (default: --participants)")
   Integer expect;
 
@@ -194,12 +197,20 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    Extensions extensions = Extensions.load();
+    io.flotilla.engine.api.LearningControl control;
+    try {
+      control = learningControl(extensions, async != null);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     AsyncConfig fAsync = async;
-    UnaryOperator<io.flotilla.engine.api.FederationBuilder> custom = b -> b.async(fAsync);
+    UnaryOperator<io.flotilla.engine.api.FederationBuilder> custom =
+        control == null ? b -> b.async(fAsync) : b -> b.async(fAsync).learningControl(control);
     String modeName = async == null ? "sync" : "async";
     long t0 = System.nanoTime();
     ScenarioCoordinator coordinator = ScenarioCoordinator.start(sc, transport, modeName,
-        Extensions.load(), Clock.systemUTC(), custom);
+        extensions, Clock.systemUTC(), custom);
     MetricsHttpServer http = null;
     try {
       if (metricsPort >= 0) {
@@ -273,5 +284,35 @@ public final class ServeCommand implements Callable<Integer> {
       }
       coordinator.close();
     }
+  }
+
+  /**
+   * The learning control {@code serve} supports: stopping rules, the divergence alarm and drift indicators.
+   * Drift injection and A/B runs only exist in the simulator, and network participants do not answer
+   * calibration requests yet, so those flags are refused rather than silently ignored.
+   *
+   * @return null when no learning-control flag is given
+   */
+  private io.flotilla.engine.api.LearningControl learningControl(Extensions extensions, boolean async) {
+    if (learningFlags.ab != null) {
+      throw new IllegalArgumentException("--ab is a simulator feature ('flotilla simulate --ab A,B'); serve runs one "
+          + "federation");
+    }
+    if (learningFlags.drift != null && !learningFlags.drift.equalsIgnoreCase("none")) {
+      throw new IllegalArgumentException("--drift injects drift into simulated data; use it with 'flotilla simulate' "
+          + "or 'flotilla swarm', not serve");
+    }
+    if (learningFlags.calibrateEvery != 0) {
+      throw new IllegalArgumentException("--calibrate-every: network participants do not answer calibration "
+          + "requests yet; use it with 'flotilla simulate'");
+    }
+    boolean any = !learningFlags.stop.isEmpty() || learningFlags.divergence != null || learningFlags.driftAlarm != null;
+    if (!any) {
+      return null;
+    }
+    if (async) {
+      throw new IllegalArgumentException("--stop, --divergence and --drift-alarm need synchronous rounds (--mode sync)");
+    }
+    return learningFlags.toOptions().toControl(extensions);
   }
 }

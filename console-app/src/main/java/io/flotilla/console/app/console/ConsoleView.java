@@ -47,6 +47,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 
@@ -328,6 +329,8 @@ public final class ConsoleView {
       case LEARNING -> MaterialDesignC.CHART_BELL_CURVE_CUMULATIVE;
       case MODELS -> MaterialDesignF.FILE_TREE_OUTLINE;
       case AUDIT -> MaterialDesignS.SHIELD_CHECK_OUTLINE;
+      case ENROLLMENTS -> MaterialDesignA.ACCOUNT_KEY_OUTLINE;
+      case TUNING -> MaterialDesignT.TUNE_VARIANT;
     };
   }
 
@@ -482,7 +485,12 @@ public final class ConsoleView {
         ? "No round has committed yet" : vm.lastCommitProperty().get().toString(), vm.lastCommitProperty()));
     commit.setTooltip(commitTip);
 
-    HBox bar = new HBox(16, status, progress, busyText, new Spacer(), rate, commit);
+    Label operator = new Label();
+    operator.setId("operatorRole");
+    operator.textProperty().bind(vm.operatorTextProperty());
+    operator.setGraphic(new FontIcon(MaterialDesignA.ACCOUNT_KEY_OUTLINE));
+    operator.setMinWidth(Label.USE_PREF_SIZE);
+    HBox bar = new HBox(16, status, progress, busyText, new Spacer(), operator, rate, commit);
     HBox.setHgrow(status, Priority.SOMETIMES);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.getStyleClass().add("status-bar");

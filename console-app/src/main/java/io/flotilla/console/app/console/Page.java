@@ -10,7 +10,9 @@ public enum Page {
   PARTICIPANTS("Participants", false),
   LEARNING("Learning", false),
   MODELS("Models", true),
-  AUDIT("Audit log", true);
+  AUDIT("Audit log", true),
+  ENROLLMENTS("Enrollments", true),
+  TUNING("Tuning", false);
 
   private final String title;
   private final boolean needsHistory;

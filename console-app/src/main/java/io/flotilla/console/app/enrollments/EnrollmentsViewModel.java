@@ -226,6 +226,11 @@ public final class EnrollmentsViewModel {
     return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
+  /** The trust layer the page works on (null before a session with a store); tests enroll through it. */
+  public FederationTrust trust() {
+    return trust;
+  }
+
   public ObservableList<EnrollmentRow> pending() {
     return pending;
   }

@@ -37,12 +37,17 @@ import org.testfx.util.WaitForAsyncUtils;
 class EnrollmentsAndTuningTest extends FxRobot {
   private FlotillaConsoleApp app;
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
   private void launch(OperatorIdentity who, int rounds) throws Exception {
     SimulationConfig config = SimulationConfig.builder().dataset("synthetic:0,0").participants(4).perRound(2)
         .rounds(rounds).model("logreg").build();
     FxToolkit.registerPrimaryStage();
-    app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> new FlotillaConsoleApp(
-        new ConsoleOptions(config, false), who));
+    app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> {
+      FlotillaConsoleApp a = new FlotillaConsoleApp(new ConsoleOptions(config, false), who);
+      a.setBundleTarget(w -> dir.resolve("edge.bundle.json"));
+      return a;
+    });
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY);
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.enrollments().trust()) != null);
@@ -172,5 +177,52 @@ class EnrollmentsAndTuningTest extends FxRobot {
       return null;
     });
     await().atMost(Duration.ofSeconds(10)).until(() -> audited("operator.denied"));
+  }
+
+  @Test
+  void anAdminRejectsWithAReasonCreatesATokenExportsItsBundleAndSwitchesAutoApproval() throws Exception {
+    launch(new OperatorIdentity("ada", Role.ADMIN), 3);
+    FederationTrust trust = fx(() -> app.enrollments().trust());
+    String token = trust.createToken(Role.PARTICIPANT, "edge-9", Duration.ofHours(1), "admin").token();
+    KeyPair kp = CertificateAuthority.generateKeyPair(new SecureRandom());
+    EnrollmentRecord req = trust.enroll(token, CertificateAuthority.csr(kp, "edge-9"), "phone", "eu", true, "edge-9");
+    fx(() -> {
+      app.viewModel().show(Page.ENROLLMENTS);
+      return null;
+    });
+    @SuppressWarnings("unchecked")
+    TableView<EnrollmentRow> queue = fx(() -> lookup("#enrollments").queryAs(TableView.class));
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> queue.getItems().size()) == 1);
+    fx(() -> {
+      queue.getSelectionModel().select(0);
+      return null;
+    });
+    clickOn("#rejectEnrollment");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fx(() -> lookup("#confirmReject").queryButton().isDisabled())).as("a reason is required").isTrue();
+    clickOn("#rejectReason").write("unknown phone");
+    clickOn("#confirmReject");
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> queue.getItems().isEmpty()));
+    assertThat(trust.status(req.id(), token).status()).isEqualTo("REJECTED");
+    assertThat(trust.status(req.id(), token).reason()).isEqualTo("unknown phone");
+
+    clickOn("#tokenName").write("edge-10");
+    clickOn("#createToken");
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.enrollments().lastTokenProperty().get()) != null);
+    clickOn("#bundleAddress").write("coord.lan:7070");
+    clickOn("#exportBundle");
+    await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(dir.resolve("edge.bundle.json")));
+    io.flotilla.engine.security.OnboardingBundle b =
+        io.flotilla.engine.security.OnboardingBundle.read(dir.resolve("edge.bundle.json"));
+    assertThat(b.participantName()).isEqualTo("edge-10");
+    assertThat(b.coordinator()).isEqualTo("coord.lan:7070");
+
+    assertThat(fx(() -> lookup("#autoApproveWarning").query().isVisible())).isFalse();
+    fx(() -> { // the switch as a click would flip it (the robot may not reach it in a small headless window)
+      lookup("#autoApprove").queryAs(org.controlsfx.control.ToggleSwitch.class).setSelected(true);
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> trust.policy().autoApprove());
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> lookup("#autoApproveWarning").query().isVisible()));
   }
 }

@@ -26,7 +26,6 @@ import io.flotilla.engine.api.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -120,7 +119,7 @@ public final class ConsoleViewModel implements AutoCloseable {
   private long slowestBatchNanos;
   private String slowestBatch = "none";
   private final ObservableList<Page> pages = FXCollections.observableArrayList(
-      EnumSet.complementOf(EnumSet.of(Page.MODELS, Page.AUDIT)));
+      java.util.Arrays.stream(Page.values()).filter(p -> !p.needsHistory()).toList());
   private final ObservableList<Page> pagesView = FXCollections.unmodifiableObservableList(pages);
   private final ReadOnlyObjectWrapper<Page> page = new ReadOnlyObjectWrapper<>(Page.OVERVIEW);
   private final ObservableList<Alarm> alarms = FXCollections.observableArrayList();

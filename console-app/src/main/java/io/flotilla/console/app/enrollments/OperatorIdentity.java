@@ -33,9 +33,11 @@ public record OperatorIdentity(String name, Role role) {
    * @throws IllegalArgumentException naming the bad value
    */
   public static OperatorIdentity parse(String role, String name) {
-    Role r = role == null ? Role.ADMIN : Role.parse(role);
-    if (role != null && role.isBlank()) {
-      throw new IllegalArgumentException("invalid role '': expected admin, operator or observer");
+    Role r;
+    try {
+      r = role == null ? Role.ADMIN : Role.parse(role.isBlank() ? "?" : role);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid role '" + role + "': expected admin, operator or observer");
     }
     return new OperatorIdentity(name == null ? localAdmin().name() : name.trim(), r);
   }

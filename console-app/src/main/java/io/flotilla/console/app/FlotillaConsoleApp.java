@@ -14,6 +14,11 @@ import io.flotilla.console.app.drift.DriftView;
 import io.flotilla.console.app.faults.FaultsView;
 import io.flotilla.console.app.faults.FaultsViewModel;
 import io.flotilla.console.app.format.Units;
+import io.flotilla.console.app.enrollments.ConsoleTrust;
+import io.flotilla.console.app.enrollments.EnrollmentsView;
+import io.flotilla.console.app.enrollments.EnrollmentsViewModel;
+import io.flotilla.console.app.enrollments.OperatorIdentity;
+import io.flotilla.console.app.enrollments.RoleCheckedFederation;
 import io.flotilla.console.app.history.FederationHistory;
 import io.flotilla.console.app.learning.LearningView;
 import io.flotilla.console.app.models.ModelVersionRow;
@@ -35,6 +40,9 @@ import io.flotilla.console.app.timeline.RoundDetails;
 import io.flotilla.console.app.timeline.RoundDetailsPane;
 import io.flotilla.console.app.timeline.TimelineModel;
 import io.flotilla.console.app.timeline.TimelineView;
+import io.flotilla.console.app.tuning.TuningView;
+import io.flotilla.console.app.tuning.TuningViewModel;
+import io.flotilla.engine.api.Extensions;
 import io.flotilla.sim.inprocess.InProcessSimulation;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -80,6 +89,7 @@ import javafx.util.Duration;
  */
 public final class FlotillaConsoleApp extends Application {
   private static final AtomicReference<ConsoleOptions> LAUNCH_OPTIONS = new AtomicReference<>();
+  private static final AtomicReference<OperatorIdentity> LAUNCH_OPERATOR = new AtomicReference<>();
   private static final String STYLESHEET = "/io/flotilla/console/app/console.css";
 
   private ConsoleOptions options;
@@ -102,16 +112,28 @@ public final class FlotillaConsoleApp extends Application {
   private ModelsView modelsView;
   private DriftView driftView;
   private FaultsViewModel faults;
+  private TuningView tuningView;
   private AlarmNotifier notifier;
   private Page restorePage = Page.OVERVIEW;
+  private final OperatorIdentity operator;
+  private EnrollmentsViewModel enrollments;
+  private TuningViewModel tuning;
+  private Function<Window, Path> bundleTarget;
   private Rectangle2D normalBounds;
 
   /** Used by {@link Application#launch}: takes the options that {@link #run} stored. */
   public FlotillaConsoleApp() {
-    this(Objects.requireNonNull(LAUNCH_OPTIONS.get(), "use FlotillaConsoleApp.run(options) to launch"));
+    this(Objects.requireNonNull(LAUNCH_OPTIONS.get(), "use FlotillaConsoleApp.run(options) to launch"),
+        Objects.requireNonNullElseGet(LAUNCH_OPERATOR.get(), OperatorIdentity::localAdmin));
   }
 
   public FlotillaConsoleApp(ConsoleOptions options) {
+    this(options, OperatorIdentity.localAdmin());
+  }
+
+  /** A console whose operator commands are checked against {@code operator}'s role (and audited). */
+  public FlotillaConsoleApp(ConsoleOptions options, OperatorIdentity operator) {
+    this.operator = Objects.requireNonNull(operator, "operator");
     this.options = Objects.requireNonNull(options, "options");
     this.settingsStore = options.settingsFile() == null ? null : new SettingsStore(options.settingsFile());
   }
@@ -120,6 +142,17 @@ public final class FlotillaConsoleApp extends Application {
   public static void run(ConsoleOptions options) {
     LAUNCH_OPTIONS.set(Objects.requireNonNull(options, "options"));
     Application.launch(FlotillaConsoleApp.class);
+  }
+
+  /** As {@link #run(ConsoleOptions)}, acting as {@code operator}. */
+  public static void run(ConsoleOptions options, OperatorIdentity operator) {
+    LAUNCH_OPERATOR.set(Objects.requireNonNull(operator, "operator"));
+    run(options);
+  }
+
+  /** Where the Enrollments page's "Export bundle" writes (a file chooser unless set). Before start. */
+  public void setBundleTarget(Function<Window, Path> target) {
+    bundleTarget = target;
   }
 
   /**
@@ -162,7 +195,10 @@ public final class FlotillaConsoleApp extends Application {
     placeWindow();
     stage.show();
 
-    ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
+    ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+      vm.tick();
+      enrollments.tick();
+    }));
     ticker.setCycleCount(Animation.INDEFINITE);
     ticker.play();
 
@@ -180,12 +216,17 @@ public final class FlotillaConsoleApp extends Application {
     SessionInfo planned = SessionInfo.planned(o.simulation());
     vm = new ConsoleViewModel(Platform::runLater, chartWriter, io, EventBridge.DEFAULT_INTERVAL, Clock.systemUTC(),
         planned, TimelineModel.DEFAULT_CAPACITY);
-    vm.participants().actor("console:" + System.getProperty("user.name", "operator"));
-    vm.calibration().actor("console:" + System.getProperty("user.name", "operator"));
+    vm.participants().actor(operator.name());
+    vm.calibration().actor(operator.name());
+    vm.operator(operator.describe());
     ConsoleViewModel owner = vm;
     faults = new FaultsViewModel(Platform::runLater, io, Clock.systemUTC());
     faults.onInjected(i -> owner.faultInjected(i.describe(), i.fault().participantId()));
     faults.onFailure(owner::operationFailed);
+    enrollments = new EnrollmentsViewModel(Platform::runLater, io);
+    tuning = new TuningViewModel(Platform::runLater, Extensions.load());
+    EnrollmentsViewModel enrollmentsModel = enrollments;
+    vm.pageProperty().addListener((ob, was, is) -> enrollmentsModel.active(is == Page.ENROLLMENTS));
     drawer = new DetailDrawer();
     ConsoleView frame = new ConsoleView(vm, pages(), drawer, theme);
     console = frame;
@@ -231,7 +272,20 @@ public final class FlotillaConsoleApp extends Application {
       FaultsViewModel simFaults = faults;
       Platform.runLater(() -> simFaults.attach(sim.faults()));
       FederationHistory history = ready.history();
-      model.sessionReady(sim.federation(), history,
+      // operator commands are role-checked; with a store, also audited and with an enrollment queue
+      ConsoleTrust trust = s.store().join() == null ? null
+          : ConsoleTrust.open(s.store().join(), sim.federation().config().name(), o.stateDir(), Clock.systemUTC());
+      RoleCheckedFederation fed = new RoleCheckedFederation(sim.federation(), operator,
+          trust == null ? null : trust.trust());
+      EnrollmentsViewModel enrollmentsModel = enrollments;
+      TuningViewModel tuningModel = tuning;
+      Platform.runLater(() -> {
+        if (trust != null) {
+          enrollmentsModel.attach(trust, fed);
+        }
+        tuningModel.attach(fed, SessionInfo.planned(o.simulation()).strategy(), operator.name());
+      });
+      model.sessionReady(fed, history,
           SessionInfo.planned(o.simulation()).loaded(sim.federation().config().name(), sim.dataDescription()),
           o.autoStart());
       if (ready.server() != null) {
@@ -269,6 +323,7 @@ public final class FlotillaConsoleApp extends Application {
     Page page = vm.pageProperty().get();
     ConsoleView.Theme theme = console.theme();
     vm.close();
+    tuning.close();
     drawer.close();
     EmbeddedSession old = session;
     build(next, theme, page);
@@ -316,9 +371,12 @@ public final class FlotillaConsoleApp extends Application {
     pages.put(Page.DRIFT, driftView.node());
     pages.put(Page.CALIBRATION, new CalibrationView(vm.calibration(), this::openParticipantById).node());
     pages.put(Page.FAULTS, new FaultsView(faults).node());
+    pages.put(Page.ENROLLMENTS, new EnrollmentsView(enrollments, bundleTarget, vm.serverAddressProperty()).node());
+    tuningView = new TuningView(tuning);
+    pages.put(Page.TUNING, tuningView.node());
     vm.timeline().detailsProperty().addListener((o, was, d) -> {
       if (d != null && ("round:" + d.roundId()).equals(drawer.subject())) {
-        drawer.replace(RoundDetailsPane.of(d, vm.timeline().strategy(), this::openParticipantById));
+        drawer.replace(RoundDetailsPane.of(d, tuning.strategyFor(d.roundId()), this::openParticipantById));
       }
     });
     return pages;
@@ -357,7 +415,7 @@ public final class FlotillaConsoleApp extends Application {
     if (vm.timeline().selectedRoundProperty().get() != roundId) {
       vm.timeline().select(roundId);
     }
-    drawer.show("Round " + roundId, RoundDetailsPane.of(d, vm.timeline().strategy(), this::openParticipantById),
+    drawer.show("Round " + roundId, RoundDetailsPane.of(d, tuning.strategyFor(d.roundId()), this::openParticipantById),
         "round:" + roundId, () -> vm.timeline().select(-1));
   }
 
@@ -444,6 +502,18 @@ public final class FlotillaConsoleApp extends Application {
     return participantsView;
   }
 
+  public TuningView tuningView() {
+    return tuningView;
+  }
+
+  public EnrollmentsViewModel enrollments() {
+    return enrollments;
+  }
+
+  public TuningViewModel tuning() {
+    return tuning;
+  }
+
   public ModelsView modelsView() {
     return modelsView;
   }
@@ -479,6 +549,7 @@ public final class FlotillaConsoleApp extends Application {
     }
     if (vm != null) {
       vm.close();
+      tuning.close();
     }
     if (session != null) {
       session.close();

@@ -2,6 +2,7 @@ package io.flotilla.console.cli;
 
 import io.flotilla.console.app.ConsoleOptions;
 import io.flotilla.console.app.FlotillaConsoleApp;
+import io.flotilla.console.app.enrollments.OperatorIdentity;
 import io.flotilla.console.app.scenario.ScenarioCatalog;
 import io.flotilla.console.app.session.ServeSpec;
 import io.flotilla.console.app.settings.SettingsStore;
@@ -47,10 +48,24 @@ public final class ConsoleCommand implements Callable<Integer> {
       + "page into DIR once rounds have run, then exit (see scripts/screenshots.sh).")
   Path screenshotDir;
 
+  @Option(names = "--role", paramLabel = "ROLE", description = "The operator's role: admin (default for the "
+      + "local demo), operator or observer (may watch, every action is refused and audited).")
+  String role;
+
+  @Option(names = "--operator", paramLabel = "NAME", description = "The operator's name, recorded as the actor "
+      + "of every action in the audit log (default: console:USER).")
+  String operatorName;
+
   @Override
   public Integer call() {
     ScenarioCatalog.Resolved chosen;
     ServeSpec serveSpec;
+    OperatorIdentity operator;
+    try {
+      operator = OperatorIdentity.parse(role, operatorName);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid --role/--operator: " + e.getMessage());
+    }
     try {
       chosen = new ScenarioCatalog().resolve(scenario == null ? ScenarioCatalog.DEFAULT : scenario);
       serveSpec = serve == null ? null : ServeSpec.parse(serve);
@@ -73,7 +88,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         .withScreenshotDir(screenshotDir)
         // a screenshot run must look the same on every machine: no remembered layout
         .withSettingsFile(screenshotDir == null ? SettingsStore.defaultLocation() : null);
-    FlotillaConsoleApp.run(options);
+    FlotillaConsoleApp.run(options, operator);
     return 0;
   }
 }

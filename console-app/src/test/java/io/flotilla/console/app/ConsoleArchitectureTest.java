@@ -40,9 +40,21 @@ class ConsoleArchitectureTest {
   void theConsoleUsesTheEngineOnlyThroughItsApi() {
     noClasses()
         .that().resideInAPackage("io.flotilla.console.app..")
-        .and().resideOutsideOfPackages("io.flotilla.console.app.history..", "io.flotilla.console.app.session..")
+        .and().resideOutsideOfPackages("io.flotilla.console.app.history..", "io.flotilla.console.app.session..",
+            "io.flotilla.console.app.enrollments..")
         .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
             .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi.."))))
+        .check(CLASSES);
+  }
+
+  /** The trust layer (roles, enrollment, CA) is used by the enrollments package only. */
+  @Test
+  void onlyTheEnrollmentsPackageTouchesTheTrustLayer() {
+    noClasses()
+        .that().resideInAPackage("io.flotilla.console.app.enrollments..")
+        .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
+            .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi..",
+                "io.flotilla.engine.security..", "io.flotilla.engine.store..", "io.flotilla.engine.model.."))))
         .check(CLASSES);
   }
 

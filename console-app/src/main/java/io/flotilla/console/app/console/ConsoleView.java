@@ -54,7 +54,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 
 /**
  * The console window's frame around the pages: the left navigation rail (one entry per page that works for
- * this federation; Ctrl+1…9 switch pages), the top bar (federation name, state chip, round and phase,
+ * this federation; Ctrl+1…9 and Ctrl+0 switch to the first ten pages, Ctrl+PageDown/PageUp step through all), the top bar (federation name, state chip, round and phase,
  * Start / Pause-Resume / Stop, theme toggle), the details drawer on the right, and the status bar (embedded
  * data description, progress of long operations, events per second, last commit). Escape closes the
  * drawer; Ctrl+D switches between light and dark.
@@ -209,6 +209,15 @@ public final class ConsoleView {
           e.consume();
           return;
         }
+        if (e.getCode() == KeyCode.PAGE_DOWN || e.getCode() == KeyCode.PAGE_UP) {
+          // more pages than digits: Ctrl+PageDown / Ctrl+PageUp step through the rail, wrapping around
+          var list = vm.pages();
+          int at = Math.max(0, list.indexOf(vm.pageProperty().get()));
+          int step = e.getCode() == KeyCode.PAGE_DOWN ? 1 : list.size() - 1;
+          vm.show(list.get((at + step) % list.size()));
+          e.consume();
+          return;
+        }
       }
       if (e.getCode() == KeyCode.ESCAPE && drawer.showingProperty().get()) {
         drawer.close();
@@ -236,6 +245,7 @@ public final class ConsoleView {
       case DIGIT7, NUMPAD7 -> 7;
       case DIGIT8, NUMPAD8 -> 8;
       case DIGIT9, NUMPAD9 -> 9;
+      case DIGIT0, NUMPAD0 -> 10;
       default -> -1;
     };
   }
@@ -331,8 +341,10 @@ public final class ConsoleView {
       case MODELS -> MaterialDesignF.FILE_TREE_OUTLINE;
       case AUDIT -> MaterialDesignS.SHIELD_CHECK_OUTLINE;
       case DRIFT -> MaterialDesignB.BLUR;
-      case CALIBRATION -> MaterialDesignT.TUNE_VARIANT;
+      case CALIBRATION -> MaterialDesignS.SCALE_BALANCE;
       case FAULTS -> MaterialDesignL.LIGHTNING_BOLT_OUTLINE;
+      case ENROLLMENTS -> MaterialDesignA.ACCOUNT_KEY_OUTLINE;
+      case TUNING -> MaterialDesignT.TUNE_VARIANT;
     };
   }
 
@@ -487,7 +499,12 @@ public final class ConsoleView {
         ? "No round has committed yet" : vm.lastCommitProperty().get().toString(), vm.lastCommitProperty()));
     commit.setTooltip(commitTip);
 
-    HBox bar = new HBox(16, status, progress, busyText, new Spacer(), rate, commit);
+    Label operator = new Label();
+    operator.setId("operatorRole");
+    operator.textProperty().bind(vm.operatorTextProperty());
+    operator.setGraphic(new FontIcon(MaterialDesignA.ACCOUNT_KEY_OUTLINE));
+    operator.setMinWidth(Label.USE_PREF_SIZE);
+    HBox bar = new HBox(16, status, progress, busyText, new Spacer(), operator, rate, commit);
     HBox.setHgrow(status, Priority.SOMETIMES);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.getStyleClass().add("status-bar");

@@ -28,7 +28,6 @@ import io.flotilla.engine.api.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -124,7 +123,7 @@ public final class ConsoleViewModel implements AutoCloseable {
   private long slowestBatchNanos;
   private String slowestBatch = "none";
   private final ObservableList<Page> pages = FXCollections.observableArrayList(
-      EnumSet.complementOf(EnumSet.of(Page.MODELS, Page.AUDIT)));
+      java.util.Arrays.stream(Page.values()).filter(p -> !p.needsHistory()).toList());
   private final ObservableList<Page> pagesView = FXCollections.unmodifiableObservableList(pages);
   private final ReadOnlyObjectWrapper<Page> page = new ReadOnlyObjectWrapper<>(Page.OVERVIEW);
   private final ObservableList<Alarm> alarms = FXCollections.observableArrayList();
@@ -144,6 +143,7 @@ public final class ConsoleViewModel implements AutoCloseable {
   private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper("Pause");
   private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(true);
   private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper();
+  private final ReadOnlyStringWrapper operatorText = new ReadOnlyStringWrapper("");
   private final ReadOnlyStringWrapper serverAddress = new ReadOnlyStringWrapper();
   private final ReadOnlyDoubleWrapper eventsPerSecond = new ReadOnlyDoubleWrapper(0);
   private final ReadOnlyStringWrapper eventsRateText = new ReadOnlyStringWrapper("0.0 events/s");
@@ -569,7 +569,18 @@ public final class ConsoleViewModel implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       log.warn("the federation refused a command", e);
       stateDetail.set("command refused: " + e.getMessage());
+    } catch (RuntimeException e) { // e.g. the operator's role does not allow it (audited by the trust layer)
+      operationFailed("Command refused", String.valueOf(e.getMessage()));
     }
+  }
+
+  /** Who works at the console, for the status bar ("olga · observer"). Any thread. */
+  public void operator(String text) {
+    ui.execute(() -> operatorText.set(text));
+  }
+
+  public ReadOnlyStringProperty operatorTextProperty() {
+    return operatorText.getReadOnlyProperty();
   }
 
   /** The federation, once loaded (null before). */

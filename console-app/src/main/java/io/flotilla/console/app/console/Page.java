@@ -13,7 +13,9 @@ public enum Page {
   AUDIT("Audit log", true),
   DRIFT("Drift", false),
   CALIBRATION("Calibration", false),
-  FAULTS("Simulator", false);
+  FAULTS("Simulator", false),
+  ENROLLMENTS("Enrollments", true),
+  TUNING("Tuning", false);
 
   private final String title;
   private final boolean needsHistory;

@@ -172,6 +172,11 @@ public final class EmbeddedSession implements AutoCloseable {
     return loaded.thenApply(Loaded::history);
   }
 
+  /** Completes with the federation's store once loaded; with null when it keeps none (the console's trust layer). */
+  public CompletableFuture<JdbcFederationStore> store() {
+    return loaded.thenApply(Loaded::store);
+  }
+
   /** Completes with the simulation and its history once loaded. */
   public CompletableFuture<Ready> loaded() {
     return loaded.thenApply(l -> new Ready(l.sim(), l.history(), l.server()));

@@ -293,7 +293,7 @@ class ConsoleViewModelTest {
   @Test
   void historyAddsTheModelsAndAuditPagesAndPagesSwitch() {
     assertThat(vm.pages()).containsExactly(Page.OVERVIEW, Page.TIMELINE, Page.PARTICIPANTS, Page.LEARNING,
-        Page.DRIFT, Page.CALIBRATION, Page.FAULTS);
+        Page.DRIFT, Page.CALIBRATION, Page.FAULTS, Page.TUNING);
     vm.show(Page.MODELS); // not available yet: ignored
     assertThat(vm.pageProperty().get()).isEqualTo(Page.OVERVIEW);
     vm.sessionReady(fakeFederation(), new io.flotilla.console.app.FakeHistory(), planned, false);

@@ -138,7 +138,7 @@ class EnrollmentsAndTuningTest extends FxRobot {
     assertThat(fx(() -> lookup("#tuningDiff").queryAs(Label.class).getText())).contains("Strategy: fedavg → median");
     clickOn("#tuningReason").write("robust to outliers");
     clickOn("#confirmTuning");
-    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.tuning().messageProperty().get())
+    await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.tuning().messageProperty().get())
         .startsWith("Applies from round "));
     long from = Long.parseLong(fx(() -> app.tuning().messageProperty().get()).replaceAll("^Applies from round (\\d+).*$",
         "$1"));

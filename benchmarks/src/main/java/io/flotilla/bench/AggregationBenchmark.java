@@ -26,6 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Compare FedAvg with {@link MemoryBandwidthBenchmark}: reading the updates once costs 4·K·P bytes ÷ read
  * bandwidth. Strategies use every core (models of 256K parameters and more), as the bandwidth's 2-thread
  * figure does. The updates are created once per trial: a round only reads them, as the engine does.
+ *
+ * <p>Each round's result is a new model-sized array (it becomes the caller's next model). Before every
+ * iteration the heap is collected ({@code -p gc=iteration}, the default), as in a long-running coordinator
+ * whose earlier models are garbage: the results then land on memory the JVM has already touched. With
+ * {@code -p gc=none} a 10 GB heap is never collected during a run, every result lands on never-touched
+ * pages, and at P = 10M the round also measures the VM's first-touch page faults (about 0.2 s per 40 MB
+ * on the project's machine; docs/RESULTS.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +53,9 @@ public class AggregationBenchmark {
   @Param({"fedavg", "fedavg:fold-batch=128", "median:spill-mb=16384", "trimmed-mean:beta=0.1,spill-mb=16384"})
   public String strategy;
 
+  @Param({"iteration"})
+  public String gc;
+
   private List<Update> updates;
   private ModelState global;
   private AggregationStrategy s;
@@ -55,6 +65,15 @@ public class AggregationBenchmark {
     updates = Inputs.updates(k, p, 42);
     global = Inputs.model(p);
     s = Extensions.load().strategy(strategy);
+  }
+
+  @Setup(Level.Iteration)
+  public void collect() {
+    if (gc.equals("iteration")) {
+      System.gc();
+    } else if (!gc.equals("none")) {
+      throw new IllegalArgumentException("gc must be iteration or none, was '" + gc + "'");
+    }
   }
 
   @Benchmark

@@ -7,13 +7,16 @@ import io.flotilla.engine.spi.RoundAggregator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Base of the streaming mean family (FedAvg, FedAvgM, FedProx, FedAdagrad/FedAdam/FedYogi, norm clipping):
  * each accepted update is optionally rescaled ({@link #updateScale}, e.g. clipped), weighted
  * ({@link FedAvg.Weighting}) and folded into a {@link MeanAccumulator} as it arrives; at the end of the
  * round the weighted mean delta {@code Δ} goes through the strategy's server step
- * ({@link #serverStep}). Memory per round: two model-sized float arrays, whatever the number of updates.
+ * ({@link #serverStep}). Memory per round: two model-sized float arrays, whatever the number of updates;
+ * the compensation array is kept between rounds and reused (one model's size held by the strategy), so a
+ * round allocates only the array that becomes its result.
  *
  * <p>The split into "mean delta" and "server step" lets central differential privacy replace the mean by
  * a clipped, noised one and keep the strategy's server optimizer (see {@code io.flotilla.engine.privacy}).
@@ -22,6 +25,8 @@ import java.util.Optional;
 public abstract class MeanFamilyStrategy implements AggregationStrategy {
   private final FedAvg.Weighting weighting;
   private final int foldBatch;
+  /** The last finished round's compensation array, taken by the next round (null while a round holds it). */
+  private final AtomicReference<float[]> spareComp = new AtomicReference<>();
 
   protected MeanFamilyStrategy(FedAvg.Weighting weighting, int foldBatch) {
     this.weighting = weighting;
@@ -97,7 +102,21 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
 
     Aggregator(ModelState global) {
       this.global = global;
-      this.acc = new MeanAccumulator(global.size(), foldBatch);
+      this.acc = new MeanAccumulator(global.size(), foldBatch, Segments.defaultThreads(), spareComp.getAndSet(null));
+    }
+
+    /** Hands the compensation array back to the strategy for the next round (once; later calls do nothing). */
+    private void recycle() {
+      float[] c = acc.releaseCompensation();
+      if (c != null) {
+        spareComp.set(c);
+      }
+    }
+
+    @Override
+    public void close() {
+      done = true;
+      recycle();
     }
 
     @Override
@@ -144,6 +163,7 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
         roundFolded(norms, acc.count());
       }
       float[] mean = acc.mean();
+      recycle();
       if (mean == null) {
         return Optional.empty();
       }

@@ -3,6 +3,12 @@ package io.flotilla.engine.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flotilla.engine.api.Update;
+import io.flotilla.engine.model.ModelState;
+import io.flotilla.engine.spi.RoundAggregator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +66,62 @@ class MeanAccumulatorTest {
         assertThat(mean(ds, w, batch, threads)).as("threads=%d fold-batch=%d", threads, batch).isEqualTo(expected);
       }
     }
+  }
+
+  @Test
+  void aReusedCompensationArrayWithStaleContentsGivesTheSameBits() {
+    float[][] ds = deltas(5, 11);
+    double[] w = {2, 7, 1, 8, 2.5};
+    float[] expected = reference(ds, w);
+    for (int threads : new int[] {1, 2}) {
+      for (int batch : new int[] {1, 2, 5}) {
+        float[] stale = new float[P];
+        Arrays.fill(stale, Float.NaN);
+        MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale);
+        for (int k = 0; k < ds.length; k++) {
+          acc.add(ds[k], w[k]);
+        }
+        assertThat(acc.mean()).as("threads=%d fold-batch=%d", threads, batch).isEqualTo(expected);
+        assertThat(acc.releaseCompensation()).isSameAs(stale);
+        assertThat(acc.releaseCompensation()).isNull();
+      }
+    }
+    // Nothing folded (every coefficient zero) but weight carried: the mean is zero, not the stale contents.
+    float[] stale = new float[P];
+    Arrays.fill(stale, 3f);
+    MeanAccumulator acc = new MeanAccumulator(P, 1, 2, stale);
+    acc.add(ds[0], 0, 1);
+    assertThat(acc.mean()).containsOnly(0f);
+    // A spare of the wrong size is not used.
+    MeanAccumulator other = new MeanAccumulator(P, 1, 2, new float[7]);
+    assertThat(other.releaseCompensation()).hasSize(P);
+  }
+
+  @Test
+  void fedAvgReusesItsCompensationArrayAcrossRoundsWithoutChangingResults() {
+    float[][] ds = deltas(4, 5);
+    ModelState global = Updates.model(deltas(1, 9)[0]);
+    List<Update> round = new ArrayList<>();
+    for (int k = 0; k < ds.length; k++) {
+      round.add(Updates.update("p" + k, 10 + k, ds[k]));
+    }
+    float[] fresh = Updates.aggregate(new FedAvg(FedAvg.Weighting.SAMPLES), global, round);
+    FedAvg reused = new FedAvg(FedAvg.Weighting.SAMPLES, 2);
+    Updates.aggregate(reused, global, round.subList(0, 1)); // leaves its compensation array non-zero
+    try (RoundAggregator abandoned = reused.begin(global)) { // closed without aggregating: array returned
+      abandoned.accept(round.get(3));
+    }
+    for (int r = 0; r < 3; r++) {
+      assertThat(Updates.aggregate(reused, global, round)).as("round %d", r).isEqualTo(fresh);
+    }
+    // Two rounds open at once each get their own arrays.
+    RoundAggregator a = reused.begin(global);
+    RoundAggregator b = reused.begin(global);
+    round.forEach(a::accept);
+    round.forEach(b::accept);
+    assertThat(a.aggregate().orElseThrow()).isEqualTo(fresh);
+    assertThat(b.aggregate().orElseThrow()).isEqualTo(fresh);
+    assertThatThrownBy(() -> a.accept(round.get(0))).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

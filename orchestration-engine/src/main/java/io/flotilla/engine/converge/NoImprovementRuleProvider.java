@@ -4,10 +4,8 @@ import io.flotilla.engine.spi.ExtensionParams;
 import io.flotilla.engine.spi.ParamSpec;
 import io.flotilla.engine.spi.StoppingRule;
 import io.flotilla.engine.spi.StoppingRuleProvider;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
@@ -50,14 +48,12 @@ public final class NoImprovementRuleProvider implements StoppingRuleProvider {
     return new NoImprovement(metric, window, alpha);
   }
 
-  static final class NoImprovement implements StoppingRule {
-    private final String metric;
+  static final class NoImprovement extends MetricHistoryRule {
     private final int window;
     private final double alpha;
-    private final List<Double> scores = new ArrayList<>();
 
     NoImprovement(String metric, int window, double alpha) {
-      this.metric = metric;
+      super(metric);
       this.window = window;
       this.alpha = alpha;
     }
@@ -68,12 +64,7 @@ public final class NoImprovementRuleProvider implements StoppingRuleProvider {
     }
 
     @Override
-    public Optional<String> check(long committedRounds, Map<String, Double> metrics) {
-      Double v = metrics.get(metric);
-      if (v == null || !Double.isFinite(v)) {
-        return Optional.empty();
-      }
-      scores.add(Metrics.score(metric, v));
+    protected Optional<String> judge(List<Double> scores) {
       int n = scores.size();
       if (n < 2 * window) {
         return Optional.empty();

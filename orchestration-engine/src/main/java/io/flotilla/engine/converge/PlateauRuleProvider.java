@@ -4,10 +4,8 @@ import io.flotilla.engine.spi.ExtensionParams;
 import io.flotilla.engine.spi.ParamSpec;
 import io.flotilla.engine.spi.StoppingRule;
 import io.flotilla.engine.spi.StoppingRuleProvider;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,14 +45,12 @@ public final class PlateauRuleProvider implements StoppingRuleProvider {
     return new Plateau(metric, window, min);
   }
 
-  static final class Plateau implements StoppingRule {
-    private final String metric;
+  static final class Plateau extends MetricHistoryRule {
     private final int window;
     private final double min;
-    private final List<Double> scores = new ArrayList<>();
 
     Plateau(String metric, int window, double min) {
-      this.metric = metric;
+      super(metric);
       this.window = window;
       this.min = min;
     }
@@ -65,12 +61,7 @@ public final class PlateauRuleProvider implements StoppingRuleProvider {
     }
 
     @Override
-    public Optional<String> check(long committedRounds, Map<String, Double> metrics) {
-      Double v = metrics.get(metric);
-      if (v == null || !Double.isFinite(v)) {
-        return Optional.empty();
-      }
-      scores.add(Metrics.score(metric, v));
+    protected Optional<String> judge(List<Double> scores) {
       int n = scores.size();
       if (n <= window) {
         return Optional.empty();

@@ -174,25 +174,7 @@ abstract class AdminAccess implements AutoCloseable {
     }
 
     private static EnrollmentInfo info(EnrollmentRecord r) {
-      EnrollmentInfo.Builder b = EnrollmentInfo.newBuilder().setId(r.id()).setParticipantId(r.participantId())
-          .setState(EnrollmentState.valueOf("ENROLLMENT_" + r.status())).setRole(r.role().label())
-          .setConsent(r.consent()).setRequestedUnixMillis(r.requestedAt().toEpochMilli());
-      if (r.deviceClass() != null) {
-        b.setDeviceClass(r.deviceClass());
-      }
-      if (r.region() != null) {
-        b.setRegion(r.region());
-      }
-      if (r.reason() != null) {
-        b.setReason(r.reason());
-      }
-      if (r.decidedBy() != null) {
-        b.setDecidedBy(r.decidedBy());
-      }
-      if (r.serial() != null) {
-        b.setCertificateSerial(r.serial());
-      }
-      return b.build();
+      return io.flotilla.engine.security.TrustedTransport.info(r);
     }
 
     @Override

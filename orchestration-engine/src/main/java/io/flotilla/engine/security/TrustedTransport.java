@@ -391,7 +391,8 @@ public final class TrustedTransport implements TransportSecurity {
     });
   }
 
-  private static EnrollmentInfo info(EnrollmentRecord r) {
+  /** The wire form of an enrollment request, as the admin service and offline CLI both report it. */
+  public static EnrollmentInfo info(EnrollmentRecord r) {
     EnrollmentInfo.Builder b = EnrollmentInfo.newBuilder().setId(r.id()).setParticipantId(r.participantId())
         .setState(state(r.status())).setRole(r.role().label()).setConsent(r.consent())
         .setRequestedUnixMillis(r.requestedAt().toEpochMilli());

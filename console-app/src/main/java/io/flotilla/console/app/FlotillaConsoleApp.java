@@ -18,7 +18,6 @@ import io.flotilla.console.app.enrollments.ConsoleTrust;
 import io.flotilla.console.app.enrollments.EnrollmentsView;
 import io.flotilla.console.app.enrollments.EnrollmentsViewModel;
 import io.flotilla.console.app.enrollments.OperatorIdentity;
-import io.flotilla.console.app.enrollments.RoleCheckedFederation;
 import io.flotilla.console.app.history.FederationHistory;
 import io.flotilla.console.app.learning.LearningView;
 import io.flotilla.console.app.models.ModelVersionRow;
@@ -43,6 +42,7 @@ import io.flotilla.console.app.timeline.TimelineView;
 import io.flotilla.console.app.tuning.TuningView;
 import io.flotilla.console.app.tuning.TuningViewModel;
 import io.flotilla.engine.api.Extensions;
+import io.flotilla.engine.security.GovernedFederation;
 import io.flotilla.sim.inprocess.InProcessSimulation;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -275,8 +275,7 @@ public final class FlotillaConsoleApp extends Application {
       // operator commands are role-checked; with a store, also audited and with an enrollment queue
       ConsoleTrust trust = s.store().join() == null ? null
           : ConsoleTrust.open(s.store().join(), sim.federation().config().name(), o.stateDir(), Clock.systemUTC());
-      RoleCheckedFederation fed = new RoleCheckedFederation(sim.federation(), operator,
-          trust == null ? null : trust.trust());
+      GovernedFederation fed = operator.govern(sim.federation(), trust);
       EnrollmentsViewModel enrollmentsModel = enrollments;
       TuningViewModel tuningModel = tuning;
       Platform.runLater(() -> {

@@ -1,6 +1,7 @@
 package io.flotilla.console.app;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -8,6 +9,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.flotilla.engine.security.GovernedFederation;
 import org.junit.jupiter.api.Test;
 
 /** The console window's layering: view models and the event bridge stay testable without the FX toolkit. */
@@ -36,6 +38,7 @@ class ConsoleArchitectureTest {
         .check(CLASSES);
   }
 
+  /** Besides api/spi, only the governed facade (the Federation with the operator's role checks) is allowed. */
   @Test
   void theConsoleUsesTheEngineOnlyThroughItsApi() {
     noClasses()
@@ -43,7 +46,22 @@ class ConsoleArchitectureTest {
         .and().resideOutsideOfPackages("io.flotilla.console.app.history..", "io.flotilla.console.app.session..",
             "io.flotilla.console.app.enrollments..")
         .should().dependOnClassesThat(resideInAPackage("io.flotilla.engine..")
-            .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi.."))))
+            .and(not(resideInAnyPackage("io.flotilla.engine.api..", "io.flotilla.engine.spi..")))
+            .and(not(equivalentTo(GovernedFederation.class))))
+        .check(CLASSES);
+  }
+
+  /**
+   * The governed facade is made in the enrollments package ({@code OperatorIdentity.govern}) and handed out
+   * by the application class, which wires the pages; every other page sees a plain {@code Federation}.
+   */
+  @Test
+  void onlyTheApplicationClassHandsOutTheGovernedFacade() {
+    noClasses()
+        .that().resideInAPackage("io.flotilla.console.app..")
+        .and().resideOutsideOfPackage("io.flotilla.console.app.enrollments..")
+        .and().doNotHaveFullyQualifiedName(FlotillaConsoleApp.class.getName())
+        .should().dependOnClassesThat().belongToAnyOf(GovernedFederation.class)
         .check(CLASSES);
   }
 

@@ -114,7 +114,9 @@ class EnrollmentsAndTuningTest extends FxRobot {
 
   @Test
   void switchingStrategyShowsInTheAuditLogAndTheNextRoundsDetails() throws Exception {
-    launch(new OperatorIdentity("omar", Role.OPERATOR), 200);
+    // far more rounds than can run during the test: on a loaded machine 200 rounds ended before the
+    // clicks below reached Confirm, and the tuning was (rightly) refused by a finished federation
+    launch(new OperatorIdentity("omar", Role.OPERATOR), 100_000);
     fx(() -> {
       app.viewModel().show(Page.TUNING);
       return null;

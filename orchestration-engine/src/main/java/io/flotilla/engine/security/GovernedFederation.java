@@ -1,5 +1,7 @@
 package io.flotilla.engine.security;
 
+import io.flotilla.engine.api.Calibration;
+import io.flotilla.engine.api.CalibrationReport;
 import io.flotilla.engine.api.Federation;
 import io.flotilla.engine.api.FederationConfig;
 import io.flotilla.engine.api.FederationEvent;
@@ -9,33 +11,76 @@ import io.flotilla.engine.api.Health;
 import io.flotilla.engine.api.ParticipantInfo;
 import io.flotilla.engine.api.ParticipantLink;
 import io.flotilla.engine.api.Subscription;
+import io.flotilla.engine.api.Tuning;
 import io.flotilla.engine.api.Update;
 import io.flotilla.engine.api.UpdateOutcome;
 import io.flotilla.engine.model.ModelState;
 import io.flotilla.engine.security.TrustStore.EnrollmentRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Federation} facade as one operator may use it: every operator command is checked against
- * the operator's {@link Role} and recorded in the audit log, allowed or denied (observers may watch but
- * not approve, tune, pause/stop, roll back, suspend or revoke). Suspension and revocation also act on the
- * trust layer (certificates, sessions). Participant-side calls (join, updates, failures, health) and
- * reads pass straight through. Thread-safe as the delegate is.
+ * The {@link Federation} facade as one operator may use it: every operator command is checked against the
+ * operator's {@link Role} and, with a trust layer, recorded in the audit log allowed or denied:
+ *
+ * <pre>
+ *   start, pause, resume, stop      CONTROL      operator, admin
+ *   tune                            TUNE         operator, admin
+ *   calibrate                       CALIBRATE    operator, admin
+ *   rollback                        ROLLBACK     operator, admin
+ *   suspend, reinstate              SUSPEND      operator, admin
+ *   revoke, withdrawConsent         REVOKE       admin
+ *   approve/rejectEnrollment        APPROVE_ENROLLMENT  operator, admin
+ * </pre>
+ *
+ * Observers may watch only. A refusal is a {@link TrustException} (PERMISSION_DENIED) naming the operator,
+ * role and action; it is thrown by the void commands and returned as a failed future by the others, and it
+ * changes nothing. The facade's operator is the actor of every command (an {@code actor} argument is
+ * ignored). Suspension, reinstatement, revocation and consent withdrawal also act on the trust layer
+ * (certificates, standing) when the participant is enrolled there; a participant without certificates (a
+ * simulated one) is acted on in the coordinator only. Participant-side calls (join, updates, calibration
+ * reports, failures, health) and reads pass straight through.
+ *
+ * <p>{@link #checkOnly} makes one for a federation that keeps no store: roles are still checked, refusals are
+ * logged but nothing is audited, and there is no enrollment queue. Thread-safe as the delegate is.
  */
 public final class GovernedFederation implements Federation {
+  private static final Logger log = LoggerFactory.getLogger(GovernedFederation.class);
+
   private final Federation delegate;
   private final FederationTrust trust;
   private final String actor;
   private final Role role;
 
+  /** An audited facade: checks and decisions go through {@code trust} (and its store's audit log). */
   public GovernedFederation(Federation delegate, FederationTrust trust, String actor, Role role) {
-    this.delegate = Objects.requireNonNull(delegate);
-    this.trust = Objects.requireNonNull(trust);
-    this.actor = Objects.requireNonNull(actor);
-    this.role = Objects.requireNonNull(role);
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.trust = Objects.requireNonNull(trust, "trust");
+    this.actor = Objects.requireNonNull(actor, "actor");
+    this.role = Objects.requireNonNull(role, "role");
+  }
+
+  private GovernedFederation(Federation delegate, String actor, Role role) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.trust = null;
+    this.actor = Objects.requireNonNull(actor, "actor");
+    this.role = Objects.requireNonNull(role, "role");
+  }
+
+  /**
+   * A facade for a federation without a store (no trust layer): the role is checked and refusals are
+   * logged, but nothing is audited; enrollment approval is unavailable.
+   */
+  public static GovernedFederation checkOnly(Federation delegate, String actor, Role role) {
+    return new GovernedFederation(delegate, actor, role);
   }
 
   public String actor() {
@@ -46,29 +91,62 @@ public final class GovernedFederation implements Federation {
     return role;
   }
 
+  /** Whether decisions are recorded in an audit log (false for {@link #checkOnly}). */
+  public boolean audited() {
+    return trust != null;
+  }
+
   /**
-   * Checks (and audits) an action the facade has no method for, such as tuning a parameter in the console.
+   * Checks (and, with a trust layer, audits) an action the facade has no method for, such as issuing a
+   * token in the console.
    *
    * @throws TrustException PERMISSION_DENIED
    */
   public void authorize(Role.Action action, String subject) {
-    trust.authorize(actor, role, action, subject);
+    if (trust != null) {
+      trust.authorize(actor, role, action, subject);
+      return;
+    }
+    String act = action.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    if (!role.allows(action)) {
+      String msg = "'" + actor + "' (role " + role.label() + ") may not " + act
+          + (subject == null ? "" : " (" + subject + ")");
+      log.warn("operator command refused (no store, not audited): {}", msg);
+      throw new TrustException(TrustException.Reason.PERMISSION_DENIED, msg);
+    }
+    log.debug("operator command allowed (no store, not audited): '{}' {} ({})", actor, act, subject);
   }
 
-  private <T> CompletableFuture<T> checked(Role.Action action, String subject,
-      java.util.function.Supplier<CompletableFuture<T>> then) {
+  /** Any failure, the refusal included, becomes the returned future's; nothing runs after a refusal. */
+  private <T> CompletableFuture<T> checked(Role.Action action, String subject, Supplier<CompletableFuture<T>> then) {
     try {
-      trust.authorize(actor, role, action, subject);
-    } catch (TrustException e) {
+      authorize(action, subject);
+      return then.get();
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return then.get();
   }
 
-  @Override
-  public FederationConfig config() {
-    return delegate.config();
+  /** Applies a standing change in the trust layer when {@code pid} has certificates there. */
+  private void onTrustLayer(String pid, Consumer<FederationTrust> change) {
+    if (trust != null && enrolled(pid)) {
+      change.accept(trust);
+    }
   }
+
+  private boolean enrolled(String pid) {
+    return trust.store().tx("looking up the certificates of " + pid, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificates WHERE subject = ?")) {
+        ps.setString(1, pid);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1) > 0;
+        }
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ operator commands
 
   @Override
   public void start() {
@@ -102,7 +180,7 @@ public final class GovernedFederation implements Federation {
   @Override
   public CompletableFuture<Void> suspend(String participantId, String actorIgnored, String reason) {
     return checked(Role.Action.SUSPEND, participantId, () -> {
-      trust.suspend(participantId, actor, reason);
+      onTrustLayer(participantId, t -> t.suspend(participantId, actor, reason));
       return delegate.suspend(participantId, actor, reason);
     });
   }
@@ -110,7 +188,7 @@ public final class GovernedFederation implements Federation {
   @Override
   public CompletableFuture<Void> reinstate(String participantId, String actorIgnored, String reason) {
     return checked(Role.Action.SUSPEND, participantId, () -> {
-      trust.reinstate(participantId, actor, reason);
+      onTrustLayer(participantId, t -> t.reinstate(participantId, actor, reason));
       return delegate.reinstate(participantId, actor, reason);
     });
   }
@@ -118,24 +196,67 @@ public final class GovernedFederation implements Federation {
   @Override
   public CompletableFuture<Void> revoke(String participantId, String actorIgnored, String reason) {
     return checked(Role.Action.REVOKE, participantId, () -> {
-      trust.revoke(participantId, actor, reason);
+      onTrustLayer(participantId, t -> t.revoke(participantId, actor, reason));
       return delegate.revoke(participantId, actor, reason);
     });
   }
 
-  /** Approves a pending enrollment (role-checked, audited). */
-  public EnrollmentRecord approveEnrollment(long id) {
-    authorize(Role.Action.APPROVE_ENROLLMENT, "enrollment " + id);
-    return trust.approve(id, actor);
+  /**
+   * Records a participant's consent withdrawal on its behalf (a participant withdraws its own over its
+   * mutual-TLS session instead). Like revocation it bars the participant for good, so it needs REVOKE.
+   */
+  @Override
+  public CompletableFuture<Void> withdrawConsent(String participantId, String reason) {
+    return checked(Role.Action.REVOKE, "consent of " + participantId, () -> {
+      onTrustLayer(participantId, t -> t.withdrawConsent(participantId, reason));
+      return delegate.withdrawConsent(participantId, reason);
+    });
   }
 
-  /** Rejects a pending enrollment (role-checked, audited). */
+  @Override
+  public CompletableFuture<Long> tune(Tuning tuning, String actorIgnored, String reason) {
+    return checked(Role.Action.TUNE, "tuning " + (tuning == null ? "(none)" : tuning.asMap()),
+        () -> delegate.tune(tuning, actor, reason));
+  }
+
+  @Override
+  public CompletableFuture<Calibration> calibrate(String actorIgnored, String reason) {
+    return checked(Role.Action.CALIBRATE, "calibration", () -> delegate.calibrate(actor, reason));
+  }
+
+  /**
+   * Approves a pending enrollment (role-checked, audited).
+   *
+   * @throws IllegalStateException for a {@link #checkOnly} facade (no enrollment queue)
+   */
+  public EnrollmentRecord approveEnrollment(long id) {
+    authorize(Role.Action.APPROVE_ENROLLMENT, "enrollment " + id);
+    return requireTrust().approve(id, actor);
+  }
+
+  /**
+   * Rejects a pending enrollment (role-checked, audited).
+   *
+   * @throws IllegalStateException for a {@link #checkOnly} facade (no enrollment queue)
+   */
   public EnrollmentRecord rejectEnrollment(long id, String reason) {
     authorize(Role.Action.APPROVE_ENROLLMENT, "enrollment " + id);
-    return trust.reject(id, actor, reason);
+    return requireTrust().reject(id, actor, reason);
+  }
+
+  private FederationTrust requireTrust() {
+    if (trust == null) {
+      throw new IllegalStateException("this federation keeps no store, so it has no enrollment queue");
+    }
+    return trust;
   }
 
   // ------------------------------------------------------------------ pass-through
+
+  @Override
+  public FederationConfig config() {
+    return delegate.config();
+  }
 
   @Override
   public CompletableFuture<Void> join(ParticipantInfo info, ParticipantLink link) {
@@ -153,6 +274,11 @@ public final class GovernedFederation implements Federation {
   }
 
   @Override
+  public void submitCalibration(CalibrationReport report) {
+    delegate.submitCalibration(report);
+  }
+
+  @Override
   public void reportFailure(String participantId, long roundId, String reason) {
     delegate.reportFailure(participantId, roundId, reason);
   }
@@ -160,11 +286,6 @@ public final class GovernedFederation implements Federation {
   @Override
   public void reportHealth(String participantId, Health health) {
     delegate.reportHealth(participantId, health);
-  }
-
-  @Override
-  public CompletableFuture<Void> withdrawConsent(String participantId, String reason) {
-    return delegate.withdrawConsent(participantId, reason);
   }
 
   @Override

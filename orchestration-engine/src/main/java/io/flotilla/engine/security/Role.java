@@ -6,18 +6,25 @@ import java.util.Set;
 /**
  * Who a certificate speaks for. The role is written into the certificate subject (OU) when the CA issues
  * it and read back on every call. Participants train; operators act on the federation with the rights of
- * their role: observers watch, operators run the federation, admins also manage identities. Immutable.
+ * their role: observers watch; operators run the federation (approve enrollments, start/pause/resume/stop,
+ * tune, calibrate, roll back, suspend/reinstate); admins may do everything, including revoking identities,
+ * issuing tokens and setting the governance policy. Immutable.
  */
 public enum Role {
   PARTICIPANT(Set.of()),
   OBSERVER(Set.of(Action.VIEW)),
-  OPERATOR(Set.of(Action.VIEW, Action.APPROVE_ENROLLMENT, Action.TUNE, Action.CONTROL, Action.ROLLBACK,
-      Action.SUSPEND)),
+  OPERATOR(Set.of(Action.VIEW, Action.APPROVE_ENROLLMENT, Action.TUNE, Action.CALIBRATE, Action.CONTROL,
+      Action.ROLLBACK, Action.SUSPEND)),
   ADMIN(Set.of(Action.values()));
 
-  /** What an operator can do; every console/CLI action maps to one. */
+  /**
+   * What an operator can do; every console/CLI action maps to one. CONTROL is start/pause/resume/stop;
+   * CALIBRATE runs a calibration round (evaluation and statistics only, no training); SUSPEND covers
+   * reinstating too; REVOKE also covers recording a participant's consent withdrawal on its behalf (both bar
+   * it for good).
+   */
   public enum Action {
-    VIEW, APPROVE_ENROLLMENT, TUNE, CONTROL, ROLLBACK, SUSPEND, REVOKE, ISSUE_TOKEN, SET_POLICY
+    VIEW, APPROVE_ENROLLMENT, TUNE, CALIBRATE, CONTROL, ROLLBACK, SUSPEND, REVOKE, ISSUE_TOKEN, SET_POLICY
   }
 
   private final Set<Action> allowed;

@@ -3,6 +3,7 @@ package io.flotilla.console.app.enrollments;
 import io.flotilla.engine.security.FederationTrust;
 import io.flotilla.engine.security.FederationTrust.IssuedToken;
 import io.flotilla.engine.security.GovernancePolicy;
+import io.flotilla.engine.security.GovernedFederation;
 import io.flotilla.engine.security.OnboardingBundle;
 import io.flotilla.engine.security.Role;
 import io.flotilla.engine.security.TrustStore.EnrollmentRecord;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Enrollments page's state and actions: the pending queue, approve / reject with a reason, one-time
  * token creation with its onboarding bundle, and the auto-approval policy. Every action is role-checked
- * and audited through {@link RoleCheckedFederation#authorize} / the engine's {@code GovernedFederation};
+ * and audited through the engine's {@link GovernedFederation} (its commands and {@code authorize});
  * store and CA work runs on the {@code io} executor, results are published on the {@code ui} executor.
  * A refused or invalid action leaves the queue and the policy as they were and says why in
  * {@link #messageProperty()}. Thread-safety: call from the UI thread.
@@ -47,7 +48,7 @@ public final class EnrollmentsViewModel {
   private final ReadOnlyBooleanWrapper autoApprove = new ReadOnlyBooleanWrapper(false);
   private final ReadOnlyObjectWrapper<IssuedToken> lastToken = new ReadOnlyObjectWrapper<>();
   private FederationTrust trust;
-  private RoleCheckedFederation federation;
+  private GovernedFederation federation;
   private volatile boolean active;
   private long lastRefreshNanos;
 
@@ -56,12 +57,12 @@ public final class EnrollmentsViewModel {
     this.io = Objects.requireNonNull(io, "io");
   }
 
-  /** Connects the page to the console's trust layer and role-checked federation, and loads the queue. */
-  public void attach(ConsoleTrust consoleTrust, RoleCheckedFederation fed) {
+  /** Connects the page to the console's trust layer and governed federation, and loads the queue. */
+  public void attach(ConsoleTrust consoleTrust, GovernedFederation fed) {
     this.trust = consoleTrust.trust();
     this.federation = Objects.requireNonNull(fed, "fed");
     available.set(true);
-    origin.set(consoleTrust.origin() + " · acting as " + fed.operator().describe());
+    origin.set(consoleTrust.origin() + " · acting as " + OperatorIdentity.of(fed).describe());
     refresh();
   }
 
@@ -108,7 +109,7 @@ public final class EnrollmentsViewModel {
   public CompletableFuture<EnrollmentRecord> approve(long id) {
     return act(() -> {
       requireTrust();
-      return federation.governed().approveEnrollment(id);
+      return federation.approveEnrollment(id);
     }, r -> "Approved enrollment " + id + " of " + r.participantId() + ": it can now join",
         "Could not approve enrollment " + id);
   }
@@ -120,7 +121,7 @@ public final class EnrollmentsViewModel {
     }
     return act(() -> {
       requireTrust();
-      return federation.governed().rejectEnrollment(id, reason.trim());
+      return federation.rejectEnrollment(id, reason.trim());
     }, r -> "Rejected enrollment " + id + " of " + r.participantId(), "Could not reject enrollment " + id);
   }
 
@@ -133,7 +134,7 @@ public final class EnrollmentsViewModel {
     return act(() -> {
       requireTrust();
       federation.authorize(Role.Action.ISSUE_TOKEN, name == null || name.isBlank() ? "(any name)" : name.trim());
-      return trust.createToken(role, name == null ? null : name.trim(), ttl, federation.operator().name());
+      return trust.createToken(role, name == null ? null : name.trim(), ttl, federation.actor());
     }, tok -> {
       lastToken.set(tok);
       return "Token for " + (tok.participantName() == null ? "any name" : tok.participantName()) + " ("
@@ -186,7 +187,7 @@ public final class EnrollmentsViewModel {
       federation.authorize(Role.Action.SET_POLICY, "auto-approve " + (on ? "on" : "off"));
       GovernancePolicy p = trust.policy();
       GovernancePolicy next = new GovernancePolicy(p.deviceClasses(), p.regions(), p.requireConsent(), on);
-      trust.setPolicy(next, federation.operator().name());
+      trust.setPolicy(next, federation.actor());
       return next;
     }, p -> p.autoApprove()
         ? "Auto-approval is ON: every request that passes the policy is approved without an operator"

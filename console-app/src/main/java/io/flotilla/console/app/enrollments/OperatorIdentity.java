@@ -1,5 +1,7 @@
 package io.flotilla.console.app.enrollments;
 
+import io.flotilla.engine.api.Federation;
+import io.flotilla.engine.security.GovernedFederation;
 import io.flotilla.engine.security.Role;
 import java.util.Objects;
 
@@ -40,6 +42,23 @@ public record OperatorIdentity(String name, Role role) {
       throw new IllegalArgumentException("invalid role '" + role + "': expected admin, operator or observer");
     }
     return new OperatorIdentity(name == null ? localAdmin().name() : name.trim(), r);
+  }
+
+  /**
+   * The federation as this operator may use it: every operator command role-checked, and audited in the
+   * store's log when there is a trust layer; without one (the federation keeps no store) the role is
+   * still checked and refusals are logged.
+   *
+   * @param trust the console's trust layer, or null when the federation keeps no store
+   */
+  public GovernedFederation govern(Federation federation, ConsoleTrust trust) {
+    return trust == null ? GovernedFederation.checkOnly(federation, name, role)
+        : new GovernedFederation(federation, trust.trust(), name, role);
+  }
+
+  /** The operator a governed federation acts for. */
+  public static OperatorIdentity of(GovernedFederation fed) {
+    return new OperatorIdentity(fed.actor(), fed.role());
   }
 
   /** For the status bar: "olga · observer". */

@@ -44,7 +44,7 @@ class EnrollmentsViewModelTest {
 
   private EnrollmentsViewModel model(Role role) {
     EnrollmentsViewModel vm = new EnrollmentsViewModel(Runnable::run, Runnable::run);
-    vm.attach(trust, new RoleCheckedFederation(fake.federation, new OperatorIdentity("olga", role), trust.trust()));
+    vm.attach(trust, new OperatorIdentity("olga", role).govern(fake.federation, trust));
     return vm;
   }
 

@@ -2,12 +2,17 @@ package io.flotilla.console.app;
 
 import io.flotilla.console.app.console.ConsoleView;
 import io.flotilla.console.app.console.Page;
+import io.flotilla.console.app.enrollments.SampleEnrollment;
+import io.flotilla.console.app.faults.FaultsViewModel;
 import io.flotilla.console.app.participants.ParticipantRow;
 import io.flotilla.console.app.timeline.RoundDetails;
 import io.flotilla.console.app.timeline.TimelineModel;
+import io.flotilla.console.app.tuning.TuningViewModel;
+import io.flotilla.sim.data.DriftPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * something opened in the details drawer where that is what the page is for, saves a PNG of the window's
  * scene for each, and exits. Pictures are taken on the FX thread and written on a background thread.
  *
+ * <p>So that every page has something to show, the tour works the console as an operator would while the
+ * rounds run: a third of the way in it shifts one participant's data (label shift) and cuts another's
+ * network from the Simulator page, two thirds in it asks for a calibration round, and as soon as the
+ * federation's trust store is open it queues one enrollment request ({@link SampleEnrollment}). It waits for
+ * the drift alarm and the calibration's results (up to the give-up time) before the pictures.
+ *
  * <p>Thread-safety: FX thread only (it schedules itself with animation timers).
  */
 final class ScreenshotTour {
@@ -37,6 +48,10 @@ final class ScreenshotTour {
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "flotilla-screenshots"));
   private final List<Step> steps = new ArrayList<>();
   private long waitedMillis;
+  private boolean faultsInjected;
+  private boolean calibrationAsked;
+  private boolean enrollmentAsked;
+  private String drifted;
 
   private record Step(String name, Runnable setup) {}
 
@@ -49,6 +64,11 @@ final class ScreenshotTour {
     steps.add(new Step("learning", () -> page(Page.LEARNING)));
     steps.add(new Step("models", this::models));
     steps.add(new Step("audit", () -> page(Page.AUDIT)));
+    steps.add(new Step("drift", this::drift));
+    steps.add(new Step("calibration", () -> page(Page.CALIBRATION)));
+    steps.add(new Step("simulator", () -> page(Page.FAULTS)));
+    steps.add(new Step("enrollments", () -> page(Page.ENROLLMENTS)));
+    steps.add(new Step("tuning", this::tuning));
     steps.add(new Step("overview-dark", () -> {
       app.consoleView().themeProperty().set(ConsoleView.Theme.DARK);
       page(Page.OVERVIEW);
@@ -64,15 +84,54 @@ final class ScreenshotTour {
   private void waitForRounds() {
     int committed = app.viewModel().overview().committedRoundsProperty().get();
     boolean failed = app.viewModel().chipProperty().get() == io.flotilla.console.app.console.ConsoleViewModel.Chip.FAILED;
-    if (committed >= ROUNDS || failed || waitedMillis >= GIVE_UP.toMillis()) {
-      if (committed < ROUNDS) {
-        log.warn("screenshot tour: only {} rounds committed; taking the pictures anyway", committed);
+    try {
+      operate(committed);
+    } catch (RuntimeException e) {
+      log.warn("screenshot tour: preparing the pages failed", e);
+    }
+    boolean shown = committed >= ROUNDS && driftRaised() && !app.viewModel().calibration().history().isEmpty();
+    if (shown || failed || waitedMillis >= GIVE_UP.toMillis()) {
+      if (!shown) {
+        log.warn("screenshot tour: {} rounds committed, drift alarm {}, calibration {}; taking the pictures anyway",
+            committed, driftRaised(), !app.viewModel().calibration().history().isEmpty());
       }
       next(0);
       return;
     }
     waitedMillis += 500;
     later(Duration.millis(500), this::waitForRounds);
+  }
+
+  /** What an operator would do while the rounds run, so the later pages have content. FX thread. */
+  private void operate(int committed) {
+    if (!enrollmentAsked && app.enrollments().trust() != null) {
+      enrollmentAsked = true;
+      SampleEnrollment.request(app.enrollments(), "edge-7", "laptop", "eu", writer).whenComplete((id, e) -> {
+        if (e != null) {
+          log.warn("screenshot tour: the sample enrollment request failed", e);
+        } else {
+          log.info("screenshot tour: enrollment request {} is pending", id);
+        }
+        Platform.runLater(app.enrollments()::refresh);
+      });
+    }
+    FaultsViewModel faults = app.faults();
+    if (!faultsInjected && committed >= ROUNDS / 3 && faults.participants().size() >= 2) {
+      faultsInjected = true;
+      List<String> ids = faults.participants();
+      drifted = ids.get(ids.size() / 2);
+      faults.inject(FaultsViewModel.Kind.DRIFT, drifted, 0, null, DriftPlan.Kind.LABEL_SHIFT);
+      faults.inject(FaultsViewModel.Kind.CUT, ids.get(ids.size() - 1), 6, null, null);
+    }
+    if (!calibrationAsked && committed >= 2 * ROUNDS / 3) {
+      calibrationAsked = true;
+      app.viewModel().calibration().run("screenshot tour: calibration after the data shift");
+    }
+  }
+
+  private boolean driftRaised() {
+    return drifted != null
+        && app.viewModel().drift().alarms().stream().anyMatch(a -> Objects.equals(drifted, a.participantId()));
   }
 
   private void next(int i) {
@@ -178,6 +237,24 @@ final class ScreenshotTour {
     if (pick != null) {
       app.participantsView().table().getSelectionModel().select(pick);
       app.openParticipant(pick);
+    }
+  }
+
+  private void drift() {
+    page(Page.DRIFT);
+    if (drifted != null) {
+      app.viewModel().drift().select(drifted);
+    }
+    app.driftView().redraw();
+  }
+
+  /** Tuning with a draft in the property sheet: the round settings, and a strategy other than the one in force. */
+  private void tuning() {
+    page(Page.TUNING);
+    TuningViewModel t = app.tuning();
+    if (!t.parameters("trimmed-mean").isEmpty()) {
+      t.chooseStrategy("trimmed-mean");
+      app.tuningView().rebuildSheet();
     }
   }
 

@@ -35,6 +35,15 @@ public final class DivergenceMonitor {
     return config;
   }
 
+  /**
+   * Forgets the loss history: after a calibration publishes a new feature normalization the loss level
+   * changes by the operator's doing, which must not read as divergence.
+   */
+  public void rebase() {
+    losses.clear();
+    variances.clear();
+  }
+
   /** Feeds a committed round's metrics and the local training losses of its accepted updates. */
   public Optional<Alarm> observe(Map<String, Double> metrics, List<Double> localLosses) {
     Optional<Alarm> spread = spread(localLosses);

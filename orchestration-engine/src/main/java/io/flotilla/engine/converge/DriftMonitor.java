@@ -45,6 +45,20 @@ public final class DriftMonitor {
     this.config = config;
   }
 
+  /**
+   * Forgets the running averages of local loss and update norm (not the label baselines): after a
+   * calibration publishes a new feature normalization every participant's loss and update scale change at
+   * once, which is the operator's doing, not drift.
+   */
+  public void rebase() {
+    for (State s : states.values()) {
+      s.lossEwma = Double.NaN;
+      s.normEwma = Double.NaN;
+      s.alarmed = false;
+    }
+    federationAlarmed = false;
+  }
+
   /** Computes one round's indicators; {@code federation} is the federation's label histogram. */
   public Result observe(long[] federation, List<Observation> round) {
     List<ParticipantDrift> out = new ArrayList<>();

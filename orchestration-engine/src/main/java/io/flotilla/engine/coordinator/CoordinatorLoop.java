@@ -1648,6 +1648,15 @@ public final class CoordinatorLoop implements Federation {
         }
       }
     }
+    if (!answered.isEmpty()) {
+      // participants now train on newly normalized features: loss and update scales move for everyone at once
+      if (drift != null) {
+        drift.rebase();
+      }
+      if (divergence != null) {
+        divergence.rebase();
+      }
+    }
     persistence.calibrated(c, run.request.actor(), run.request.reason(), now());
     emit(new FederationEvent.CalibrationCompleted(nextSeq(), now(), c.calibrationId(), c.modelVersion(),
         c.answered(), c.unsupported(), c.evaluation(), c.featureMean(), c.featureVariance(), c.reweighting(),

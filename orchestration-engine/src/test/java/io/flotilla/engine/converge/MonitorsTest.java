@@ -105,6 +105,40 @@ class MonitorsTest {
   }
 
   @Test
+  void afterACalibrationTheNewLossLevelIsNotDriftOrDivergence() {
+    DriftMonitor drift = new DriftMonitor(LearningControl.Drift.parse("loss=0.5,fraction=0.5"));
+    DivergenceMonitor divergence = new DivergenceMonitor(LearningControl.Divergence.parse("k=2,rise=0.05"));
+    long[] h = {1, 1};
+    List<String> alarms = new ArrayList<>();
+    for (int round = 1; round <= 8; round++) {
+      if (round == 4) { // a calibration published a new normalization before this round
+        drift.rebase();
+        divergence.rebase();
+      }
+      // every participant's loss jumps at the calibration, then falls again
+      double loss = round < 4 ? 1.0 / round : 3.0 / (round - 3);
+      List<DriftMonitor.Observation> obs = new ArrayList<>();
+      for (int p = 0; p < 3; p++) {
+        obs.add(new DriftMonitor.Observation("p" + p, h, loss, 1.0, 0.1));
+      }
+      for (DriftMonitor.Alarm a : drift.observe(h, obs).alarms()) {
+        alarms.add(round + ":" + a.participantId() + ":" + a.indicator());
+      }
+      divergence.observe(Map.of("test_loss", loss), List.of(loss, loss, loss))
+          .ifPresent(a -> alarms.add("divergence:" + a.kind()));
+    }
+    assertThat(alarms).isEmpty();
+    // without the rebase the same curve alarms: the test can fail
+    DriftMonitor unaware = new DriftMonitor(LearningControl.Drift.parse("loss=0.5,fraction=0.5"));
+    boolean fired = false;
+    for (int round = 1; round <= 8; round++) {
+      double loss = round < 4 ? 1.0 / round : 3.0 / (round - 3);
+      fired |= !unaware.observe(h, List.of(new DriftMonitor.Observation("p0", h, loss, 1.0, 0.1))).alarms().isEmpty();
+    }
+    assertThat(fired).isTrue();
+  }
+
+  @Test
   void federatedFeatureStatisticsMatchThePooledData() {
     Random rnd = new Random(11);
     int features = 5;

@@ -74,8 +74,8 @@ import javafx.util.Duration;
 
 /**
  * The Flotilla operations console: one window that runs a simulated federation embedded and shows it
- * live on six pages (Overview, Timeline, Participants, Learning, and, when the federation keeps history,
- * Models and Audit log). The window appears at once; the simulation loads on a background thread and
+ * live on up to eleven pages (Overview, Timeline, Participants, Learning, Drift, Calibration, Simulator,
+ * Tuning, and, when the federation keeps history, Models, Audit log and Enrollments; see {@code Page}). The window appears at once; the simulation loads on a background thread and
  * engine events reach the FX thread in batches of at most 20 per second (see {@link EventBridge}).
  * {@link #stop()} closes the simulation without making the FX thread wait.
  *

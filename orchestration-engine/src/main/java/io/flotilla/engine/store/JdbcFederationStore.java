@@ -1296,34 +1296,8 @@ public final class JdbcFederationStore implements FederationStore {
       return p;
     }
     // only after the transaction: a crash in between leaves an orphan that the next open sweeps
-    Set<String> referenced = read("listing referenced blobs", () -> {
-      Set<String> s = new HashSet<>();
-      try (PreparedStatement ps = conn.prepareStatement(
-          "SELECT model_sha256, strategy_state_sha256 FROM model_versions WHERE NOT blob_purged");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          s.add(rs.getString(1));
-          if (rs.getString(2) != null) {
-            s.add(rs.getString(2));
-          }
-        }
-      }
-      return s;
-    });
-    Set<String> purgedHashes = read("listing purged blobs", () -> {
-      Set<String> s = new HashSet<>();
-      try (PreparedStatement ps = conn.prepareStatement(
-          "SELECT model_sha256, strategy_state_sha256 FROM model_versions WHERE blob_purged");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          s.add(rs.getString(1));
-          if (rs.getString(2) != null) {
-            s.add(rs.getString(2));
-          }
-        }
-      }
-      return s;
-    });
+    Set<String> referenced = blobHashes(false);
+    Set<String> purgedHashes = blobHashes(true);
     List<String> deleted = new ArrayList<>();
     for (String h : purgedHashes) {
       if (!referenced.contains(h) && blobs.exists(h)) {
@@ -1525,5 +1499,23 @@ public final class JdbcFederationStore implements FederationStore {
       ps.setObject(8, weight);
       ps.executeUpdate();
     }
+  }
+
+  /** The model and strategy-state blob hashes of the versions whose blobs are purged (or still kept). */
+  private Set<String> blobHashes(boolean purged) {
+    String sql = "SELECT model_sha256, strategy_state_sha256 FROM model_versions WHERE "
+        + (purged ? "" : "NOT ") + "blob_purged";
+    return read(purged ? "listing purged blobs" : "listing referenced blobs", () -> {
+      Set<String> s = new HashSet<>();
+      try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          s.add(rs.getString(1));
+          if (rs.getString(2) != null) {
+            s.add(rs.getString(2));
+          }
+        }
+      }
+      return s;
+    });
   }
 }

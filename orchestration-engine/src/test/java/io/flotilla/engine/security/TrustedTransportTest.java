@@ -35,7 +35,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
@@ -43,14 +42,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.threeten.extra.MutableClock;
 
 /**
  * Mutual TLS, enrollment, signed updates, revocation and roles over real loopback sockets. Each refusal
@@ -64,32 +61,9 @@ class TrustedTransportTest {
   static CertificateAuthority otherCa;
   static CertificateAuthority.ServerIdentity serverId;
 
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    volatile Instant now = Instant.now();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock();
+  final MutableClock clock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
   final List<FederationEvent> events = new CopyOnWriteArrayList<>();
   final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
   JdbcFederationStore store;
@@ -226,7 +200,7 @@ class TrustedTransportTest {
   void aCertificateThatExpiresByTheInjectedClockIsRefused() throws Exception {
     startServer(1, 1);
     Enrolled p1 = enroll("p1", Role.PARTICIPANT);
-    clock.advance(Duration.ofHours(2)); // participant certificates live one hour here
+    clock.add(Duration.ofHours(2)); // participant certificates live one hour here
     assertSessionRefused(peer(p1), "p1", "expired at", "EXPIRED");
   }
 

@@ -16,7 +16,6 @@ import io.flotilla.engine.model.ParameterLayout;
 import io.flotilla.engine.model.SafetensorsException;
 import io.flotilla.engine.model.SafetensorsFile;
 import io.flotilla.engine.model.TensorSpec;
-import io.flotilla.engine.store.StoreFixtures.MutableClock;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +28,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.threeten.extra.MutableClock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 class JdbcFederationStoreTest {
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock();
+  final MutableClock clock = MutableClock.of(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
   JdbcFederationStore store;
 
   JdbcFederationStore open() {
@@ -54,7 +56,7 @@ class JdbcFederationStoreTest {
   void commitRounds(int n) {
     open().open(config("f"), model(0, 0), STRATEGY, clock.instant());
     for (int r = 1; r <= n; r++) {
-      clock.advance(Duration.ofMinutes(1));
+      clock.add(Duration.ofMinutes(1));
       store.commitRound(commit("f", r, model(r, r), clock.instant(), Map.of("m", new float[] {r, -r})));
     }
   }
@@ -255,7 +257,7 @@ class JdbcFederationStoreTest {
     store.tag("f", 1, "baseline", "alice");
     store.setRetention("f", new RetentionPolicy(2, Duration.ZERO), "alice", "disk budget");
     for (int r = 3; r <= 5; r++) {
-      clock.advance(Duration.ofMinutes(1));
+      clock.add(Duration.ofMinutes(1));
       store.commitRound(commit("f", r, model(r, r), clock.instant(), Map.of()));
     }
     List<ModelVersionInfo> vs = store.versions("f");

@@ -6,11 +6,7 @@ import io.flotilla.engine.model.ParameterLayout;
 import io.flotilla.engine.model.TensorSpec;
 import io.flotilla.engine.spi.AggregationStrategy;
 import io.flotilla.engine.spi.RoundAggregator;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -20,29 +16,6 @@ final class StoreFixtures {
 
   static final ParameterLayout LAYOUT = ParameterLayout.of(new TensorSpec("w", 2, 2), new TensorSpec("b", 2));
 
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   static FederationConfig config(String name) {
     return FederationConfig.builder().name(name).rounds(10).perRound(2).minUpdates(1).build();

@@ -26,7 +26,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.threeten.extra.MutableClock;
 
 /**
  * End to end over loopback: CA → token and bundle → participants enroll with their own keys → an operator
@@ -51,28 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrustedFederationTest {
   static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    volatile Instant now = Instant.now();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @TempDir Path dir;
-  final MutableClock clock = new MutableClock();
+  final MutableClock clock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
   final List<AutoCloseable> closeables = new ArrayList<>();
   ScheduledExecutorService scheduler;
   ExecutorService workers;
@@ -210,7 +191,7 @@ class TrustedFederationTest {
 
     Thread.sleep(200);
     assertThat(renewed).as("not due before two thirds of the lifetime").isEmpty();
-    clock.now = clock.now.plus(Duration.ofMinutes(41)); // 41 of 60 minutes
+    clock.add(Duration.ofMinutes(41)); // 41 of 60 minutes
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (renewed.isEmpty() && System.nanoTime() < until) {
       Thread.sleep(20);
@@ -222,7 +203,7 @@ class TrustedFederationTest {
     assertThat(ParticipantIdentity.load(dir.resolve("rot")).certificate()).isEqualTo(second);
 
     // past the first certificate's expiry a new connection presents the renewed one and is admitted
-    clock.now = clock.now.plus(Duration.ofMinutes(25));
+    clock.add(Duration.ofMinutes(25));
     ManagedChannel fresh = Channels.open(address, id.channelCredentials());
     closeables.add(fresh::shutdownNow);
     ParticipantClient client = new ParticipantClient(id.id(), SimulatedTrainer.forScenario(scenario, 0), fresh, false,

@@ -32,8 +32,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * the following ones are reported separately; the numbers land in
  * {@code console-app/target/responsiveness/notifications.txt}.
  *
- * <p>A notifier of its own with a short quiet time shows the notifications over the console's window, so
- * the run takes seconds. More rounds: {@code -Dflotilla.notifications.count=20}.
+ * <p>A notifier of its own with a short quiet time shows the notifications in the console's window (placed as
+ * the console places its own), so the run takes seconds. More rounds: {@code -Dflotilla.notifications.count=20}.
  */
 class NotificationCostTest extends FxRobot {
   private static final int COUNT = Integer.getInteger("flotilla.notifications.count", 6);
@@ -55,7 +55,7 @@ class NotificationCostTest extends FxRobot {
   void aNotificationCostsTheFxThreadLittleTheFirstTimeAndAfter() throws Exception {
     SimulationConfig idle = SimulationConfig.builder()
         .dataset("synthetic:0,0").participants(4).perRound(2).rounds(10).model("logreg").build();
-    javafx.stage.Stage stage = FxToolkit.registerPrimaryStage();
+    FxToolkit.registerPrimaryStage();
     app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> new FlotillaConsoleApp(
         new ConsoleOptions(idle, false)));
     await().atMost(Duration.ofMinutes(2)).until(() -> fx(() -> app.viewModel().chipProperty().get())
@@ -64,8 +64,13 @@ class NotificationCostTest extends FxRobot {
 
     ObservableList<Alarm> alarms = FXCollections.observableArrayList();
     int[] opened = {0};
-    AlarmNotifier notifier = fx(() -> new AlarmNotifier(alarms, () -> stage, a -> opened[0]++,
-        javafx.util.Duration.millis(50)));
+    AlarmNotifier notifier = fx(() -> {
+      AlarmNotifier n = new AlarmNotifier(alarms, a -> opened[0]++, javafx.util.Duration.millis(50));
+      app.consoleView().overlay(n.node()); // as the console places its own
+      return n;
+    });
+    Thread.sleep(300); // the console's start-up: the toast's skin is built off the measured path
+    Files.createDirectories(Path.of("target", "responsiveness"));
     PulseMonitor pulses = new PulseMonitor();
     fx(() -> {
       pulses.start();
@@ -97,15 +102,21 @@ class NotificationCostTest extends FxRobot {
     }
     fx(() -> {
       pulses.stop();
+      // what the operator sees (the last notification, bottom right)
+      javafx.scene.image.WritableImage shot = app.scene().snapshot(null);
+      javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(shot, null), "png",
+          Path.of("target", "responsiveness", "notification.png").toFile());
       return null;
     });
     String report = rows + String.format(Locale.ROOT, "after the first: list change %s%n"
         + "after the first: longest gap  %s%nload average: %s%n", sync, after, loadAverage());
     Path out = Path.of("target", "responsiveness");
-    Files.createDirectories(out);
     Files.writeString(out.resolve("notifications.txt"), report);
     System.out.println(report);
     assertThat(fx(notifier::shown)).isEqualTo(COUNT);
+    // a popup window per notification took 70-250 ms each here (under load); the median keeps one
+    // preemption of the FX thread by the other processes on a shared machine from failing the test
+    assertThat(sync.percentileMillis(0.5)).as(report).isLessThan(25);
   }
 
   private static String loadAverage() {

@@ -5,6 +5,7 @@ import atlantafx.base.theme.Styles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import javafx.animation.FadeTransition;
 import javafx.animation.PauseTransition;
@@ -72,7 +73,8 @@ public final class AlarmNotifier {
       Duration shownFor) {
     this.quiet = new PauseTransition(quietTime);
     this.linger = new PauseTransition(shownFor);
-    this.onOpen = onOpen;
+    this.onOpen = Objects.requireNonNull(onOpen, "onOpen");
+    Objects.requireNonNull(alarms, "alarms");
     toast.setId("alarmToast");
     toast.getStyleClass().add(Styles.ELEVATED_2);
     toast.setGraphic(icon);

@@ -154,6 +154,7 @@ public final class ConsoleView {
    * toast). The node keeps its preferred size; the rest of the window stays clickable. FX thread.
    */
   public void overlay(Node n) {
+    Objects.requireNonNull(n, "overlay node");
     StackPane.setAlignment(n, Pos.BOTTOM_RIGHT);
     StackPane.setMargin(n, new javafx.geometry.Insets(0, 16, 44, 0));
     layers.getChildren().add(n);

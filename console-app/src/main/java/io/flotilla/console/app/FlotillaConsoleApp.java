@@ -235,7 +235,8 @@ public final class FlotillaConsoleApp extends Application {
     // table and canvas pages only: see warmUpPages for why the chart pages are left out
     frame.warmUpPages(java.util.EnumSet.of(Page.TIMELINE, Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
     vm.show(page);
-    notifier = new AlarmNotifier(vm.alarms(), () -> stage, this::openAlarm);
+    notifier = new AlarmNotifier(vm.alarms(), this::openAlarm);
+    frame.overlay(notifier.node());
     // once the participants are known (before the first round) build the pages' cells for real data too
     ConsoleViewModel model = vm;
     model.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {

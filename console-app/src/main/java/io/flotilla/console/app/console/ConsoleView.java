@@ -83,6 +83,8 @@ public final class ConsoleView {
   private final Map<Page, Node> pageNodes;
   private final DetailDrawer drawer;
   private final BorderPane root = new BorderPane();
+  /** The scene's root: the frame, with overlays (the alarm toast) stacked above it. */
+  private final StackPane layers = new StackPane(root);
   private final StackPane pageHolder = new StackPane();
   private final VBox nav = new VBox(4);
   private final ToggleGroup navGroup = new ToggleGroup();
@@ -144,7 +146,18 @@ public final class ConsoleView {
   }
 
   public Parent node() {
-    return root;
+    return layers;
+  }
+
+  /**
+   * Lays {@code n} over the whole window, bottom right, above the status bar (the alarm notifications'
+   * toast). The node keeps its preferred size; the rest of the window stays clickable. FX thread.
+   */
+  public void overlay(Node n) {
+    Objects.requireNonNull(n, "overlay node");
+    StackPane.setAlignment(n, Pos.BOTTOM_RIGHT);
+    StackPane.setMargin(n, new javafx.geometry.Insets(0, 16, 44, 0));
+    layers.getChildren().add(n);
   }
 
   /**

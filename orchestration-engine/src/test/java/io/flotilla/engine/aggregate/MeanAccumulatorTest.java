@@ -124,6 +124,70 @@ class MeanAccumulatorTest {
     assertThatThrownBy(() -> a.accept(round.get(0))).isInstanceOf(IllegalStateException.class);
   }
 
+  /** The mean, then the server step {@code global + mean} in float, serially: what FedAvg computed before the fusion. */
+  private static float[] referencePlus(float[] global, float[][] ds, double[] w) {
+    float[] m = reference(ds, w);
+    for (int i = 0; i < P; i++) {
+      m[i] = global[i] + m[i];
+    }
+    return m;
+  }
+
+  @Test
+  void theMeanPlusTheGlobalModelInOnePassHasTheBitsOfTheMeanThenTheServerStep() {
+    float[][] ds = deltas(6, 21);
+    double[] w = {1, 2, 3, 0.5, 7, 1};
+    float[] g = deltas(1, 22)[0];
+    ModelState global = Updates.model(g);
+    float[] expected = referencePlus(g, ds, w);
+    // batch 1 streams; 4 folds a group mid-round and finishes the last two; 6 and 100 fold everything at the
+    // end with a chunk-local compensation (the stale spare must then not matter either).
+    for (int threads : new int[] {1, 2, 3}) {
+      for (int batch : new int[] {1, 4, 6, 100}) {
+        float[] stale = new float[P];
+        Arrays.fill(stale, Float.NaN);
+        MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale);
+        for (int k = 0; k < ds.length; k++) {
+          acc.add(ds[k], w[k]);
+        }
+        assertThat(acc.meanPlus(global)).as("threads=%d fold-batch=%d", threads, batch).isEqualTo(expected);
+      }
+    }
+    MeanAccumulator none = new MeanAccumulator(P, 100, 2);
+    none.add(ds[0], 0, 0);
+    assertThat(none.meanPlus(global)).as("no weight: keep the model").isNull();
+    MeanAccumulator zero = new MeanAccumulator(P, 100, 2, deltas(1, 23)[0]);
+    zero.add(ds[0], 0, 1);
+    assertThat(zero.meanPlus(global)).as("weight but a zero sum: the model plus zero").isEqualTo(referencePlus(g,
+        new float[][] {new float[P]}, new double[] {1}));
+  }
+
+  @Test
+  void strategiesWhoseStepAddsTheMeanGiveTheBitsOfTheUnfusedStep() {
+    float[][] ds = deltas(5, 31);
+    float[] g = deltas(1, 32)[0];
+    ModelState global = Updates.model(g);
+    List<Update> round = new ArrayList<>();
+    double[] w = new double[ds.length];
+    for (int k = 0; k < ds.length; k++) {
+      round.add(Updates.update("p" + k, 10 + 3 * k, ds[k]));
+      w[k] = 10 + 3 * k;
+    }
+    float[] expected = referencePlus(g, ds, w);
+    for (int batch : new int[] {1, 2, 128}) {
+      assertThat(Updates.aggregate(new FedAvg(FedAvg.Weighting.SAMPLES, batch), global, round))
+          .as("fedavg fold-batch=%d", batch).isEqualTo(expected);
+      assertThat(Updates.aggregate(new FedProx(FedAvg.Weighting.SAMPLES, batch, 0.5), global, round))
+          .as("fedprox fold-batch=%d", batch).isEqualTo(expected);
+    }
+    // The unfused path of the same strategies (as central DP calls it) agrees.
+    MeanAccumulator acc = new MeanAccumulator(P, 1, 2);
+    for (int k = 0; k < ds.length; k++) {
+      acc.add(ds[k], w[k]);
+    }
+    assertThat(new FedAvg(FedAvg.Weighting.SAMPLES).serverStep(global, acc.mean())).isEqualTo(expected);
+  }
+
   @Test
   void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
     MeanAccumulator small = new MeanAccumulator(10, 1, 2);

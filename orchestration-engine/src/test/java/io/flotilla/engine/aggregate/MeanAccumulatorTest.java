@@ -140,8 +140,8 @@ class MeanAccumulatorTest {
     float[] g = deltas(1, 22)[0];
     ModelState global = Updates.model(g);
     float[] expected = referencePlus(g, ds, w);
-    // batch 1 streams; 4 folds a group mid-round and finishes the last two; 6 and 100 fold everything at the
-    // end with a chunk-local compensation (the stale spare must then not matter either).
+    // batch 1 streams; 4 folds a group mid-round and the last two while finishing; 6 and 100 fold everything
+    // while finishing (the first of them initialising the stale spare).
     for (int threads : new int[] {1, 2, 3}) {
       for (int batch : new int[] {1, 4, 6, 100}) {
         float[] stale = new float[P];

@@ -188,6 +188,53 @@ class MeanAccumulatorTest {
     assertThat(new FedAvg(FedAvg.Weighting.SAMPLES).serverStep(global, acc.mean())).isEqualTo(expected);
   }
 
+  private static int[] bits(float[] a) {
+    int[] b = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = Float.floatToRawIntBits(a[i]);
+    }
+    return b;
+  }
+
+  @Test
+  void oneOrTwoUpdatesAndOverflowingOnesKeepTheExactBitsOfTheSerialDefinition() {
+    // The first fold's compensation is recomputed from the sum, not stored: check it where that could
+    // differ (negative zeros, overflow to infinity, NaN), bit for bit (NaN sign and payload included).
+    float[][] ds = deltas(3, 41);
+    for (float[] d : ds) {
+      d[0] = -0f;
+      d[1] = 3e38f;
+      d[2] = -3e38f;
+      d[3] = Float.MAX_VALUE;
+    }
+    ds[1][4] = -3e38f;
+    ds[0][5] = Float.NaN;
+    float[] g = deltas(1, 42)[0];
+    ModelState global = Updates.model(g);
+    double[] w = {4, 2, 3};
+    for (int k = 1; k <= 3; k++) {
+      float[][] some = Arrays.copyOf(ds, k);
+      double[] ws = Arrays.copyOf(w, k);
+      for (int threads : new int[] {1, 2}) {
+        for (int batch : new int[] {1, 2, 100}) {
+          float[] stale = new float[P];
+          Arrays.fill(stale, -7f);
+          MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale);
+          for (int j = 0; j < k; j++) {
+            acc.add(some[j], ws[j]);
+          }
+          assertThat(bits(acc.meanPlus(global))).as("K=%d threads=%d fold-batch=%d", k, threads, batch)
+              .isEqualTo(bits(referencePlus(g, some, ws)));
+          MeanAccumulator plain = new MeanAccumulator(P, batch, threads, stale);
+          for (int j = 0; j < k; j++) {
+            plain.add(some[j], ws[j]);
+          }
+          assertThat(bits(plain.mean())).isEqualTo(bits(reference(some, ws)));
+        }
+      }
+    }
+  }
+
   @Test
   void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
     MeanAccumulator small = new MeanAccumulator(10, 1, 2);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Aggregation cost (issue 6): JMH benchmarks of the strategies for K = 10, 100 updates of P = 1M, 10M
 # parameters, Multi-Krum/Krum at the issue's sizes, the machine's memory-read bandwidth in the same run,
-# and the heap a streaming round of K = 100 × 10M needs. Needs ~12 GB of free memory; about 25 minutes.
+# the floor a round returning a new model cannot go below (AggregationFloorBenchmark: read the updates; plus
+# zero, read global, write result), and the heap a streaming round of K = 100 × 10M needs. Needs ~12 GB of free memory; about 25 minutes.
 # JMH results go to ${OUT:-/tmp/flotilla-bench}/*.json; the load average is logged before each part
 # (the machine may be shared: compare ratios measured in one run). SKIP_BUILD=1 reuses the built jar.
 set -euo pipefail
@@ -15,6 +16,7 @@ load() { echo "$1: $(uptime)" | tee -a "$out/load.txt"; }
 jar=benchmarks/target/benchmarks.jar
 load bandwidth; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth.json"
 load aggregation; java -jar "$jar" AggregationBenchmark -rf json -rff "$out/aggregation.json"
+load floor; java -jar "$jar" AggregationFloorBenchmark -rf json -rff "$out/floor.json"
 load krum; java -jar "$jar" KrumBenchmark -rf json -rff "$out/krum.json"
 load bandwidth-after; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth-after.json"
 load memory; java -Xmx170m -cp "$jar" io.flotilla.bench.AggregationMemoryCheck 100 10000000 fedavg | tee "$out/memory.txt"
@@ -43,6 +45,15 @@ for r in rows:
     f = fed[(k, p)]
     print(f"| {s} | {k} | {p} | {ms:.1f} ({best(r):.1f}) | {ms / bound:.2f} ({best(r) / bound:.2f}) "
           f"| {ms / f['primaryMetric']['score']:.2f} ({best(r) / best(f):.2f}) |")
+print()
+print("Floor (ADR 0016): readUpdates reads the K updates once; newModel also zeroes, reads global, writes the result.\n")
+print("| floor | K | P | ms (best iteration) | × bound | fedavg ÷ newModel |")
+print("|---|---|---|---|---|---|")
+for r in load("floor.json"):
+    k, p, n = r["params"]["k"], r["params"]["p"], r["benchmark"].split(".")[-1]
+    ms = r["primaryMetric"]["score"]; bound = 4 * int(k) * int(p) / (b * 1e9) * 1000
+    ratio = f"{fed[(k, p)]['primaryMetric']['score'] / ms:.2f}" if n == "newModel" else ""
+    print(f"| {n} | {k} | {p} | {ms:.1f} ({best(r):.1f}) | {ms / bound:.2f} ({best(r) / bound:.2f}) | {ratio} |")
 print()
 print("| strategy | K:P | ms per round (best iteration) |")
 print("|---|---|---|")

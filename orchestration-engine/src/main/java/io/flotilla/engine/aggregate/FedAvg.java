@@ -66,6 +66,11 @@ public final class FedAvg extends MeanFamilyStrategy {
   }
 
   @Override
+  protected boolean serverStepAddsDelta() {
+    return true;
+  }
+
+  @Override
   public float[] serverStep(ModelState global, float[] delta) {
     Segments.Task step = (index, from, to) -> {
       for (int i = from; i < to; i++) {

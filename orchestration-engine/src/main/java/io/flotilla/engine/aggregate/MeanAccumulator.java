@@ -1,5 +1,6 @@
 package io.flotilla.engine.aggregate;
 
+import io.flotilla.engine.model.ModelState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +22,9 @@ import java.util.List;
  * <p>Allocation: the sum array becomes the result (it is handed to the caller), so it is new every round;
  * the compensation array can be handed in from the previous round ({@link #MeanAccumulator(int, int, int,
  * float[])}) and taken back with {@link #releaseCompensation}. A reused array holds stale values: the first
- * fold therefore <em>initialises</em> both arrays ({@code s = 0 + y}, {@code c = (s − 0) − y}, the same
- * float operations as folding into zeros, so the same bits) instead of reading them. On a large model this
+ * fold therefore <em>initialises</em> the sum ({@code s = 0 + y}, the float operation of folding into zeros)
+ * instead of reading it, and the compensation of that fold, {@code (s − 0) − y}, is recomputed from the sum
+ * where it is needed, so the stale array is first written by the second fold: same bits. On a large model this
  * saves a 4·P-byte allocation per round, which costs far more than its zeroing when the memory is fresh
  * (first-touch page faults: about 0.2 s per 40 MB on the project's VM; ADR 0016).
  */
@@ -45,8 +47,18 @@ final class MeanAccumulator {
   private final List<Float> pendingWeights = new ArrayList<>();
   private double totalWeight;
   private int count;
-  /** Whether nothing has been folded yet: the next fold writes {@code sum} and {@code comp} without reading. */
-  private boolean empty = true;
+  /**
+   * How much of the Kahan state is in the arrays: {@link #EMPTY} nothing folded yet (both arrays may hold
+   * stale values and are not read); {@link #SUM_ONLY} one delta folded, written to {@code sum} only;
+   * {@link #BOTH} two or more. After the first fold the compensation is {@code (s − 0) − y} with
+   * {@code s = 0 + y}, which equals {@code (s − 0) − s} bit for bit (s and y differ only for y = −0, where
+   * both give +0, and a NaN y passes its bits to s), so it is recomputed from the sum instead of being
+   * written and read back: one write and one read of 4·P bytes fewer per round.
+   */
+  private static final int EMPTY = 0;
+  private static final int SUM_ONLY = 1;
+  private static final int BOTH = 2;
+  private int state = EMPTY;
 
   MeanAccumulator(int size, int foldBatch) {
     this(size, foldBatch, Segments.defaultThreads());
@@ -140,39 +152,53 @@ final class MeanAccumulator {
     }
     pending.clear();
     pendingWeights.clear();
-    boolean first = empty;
-    empty = false;
+    int before = state;
+    state = Math.min(BOTH, before + g);
     parallel((index, lo, hi) -> {
       if (g == 1) {
-        fold(ds[0], ws[0], lo, hi, first);
+        fold(ds[0], ws[0], lo, hi, before);
         return;
       }
       for (int from = lo; from < hi; from += CHUNK) {
         int to = Math.min(hi, from + CHUNK);
-        fold(ds[0], ws[0], from, to, first);
-        for (int k = 1; k < g; k++) {
-          foldRange(ds[k], ws[k], from, to);
+        for (int k = 0; k < g; k++) {
+          fold(ds[k], ws[k], from, to, Math.min(BOTH, before + k));
         }
       }
     });
   }
 
-  private void fold(float[] d, float w, int from, int to, boolean first) {
-    if (first) {
-      initRange(d, w, from, to);
-    } else {
-      foldRange(d, w, from, to);
+  /** Folds {@code w · d} over {@code [from, to)} into a state that held {@code st} before this delta. */
+  private void fold(float[] d, float w, int from, int to, int st) {
+    switch (st) {
+      case EMPTY -> initRange(d, w, from, to);
+      case SUM_ONLY -> secondRange(d, w, from, to);
+      default -> foldRange(d, w, from, to);
     }
   }
 
-  /** {@link #foldRange} into a zero sum and compensation, without reading them (they may hold stale data). */
+  /**
+   * {@link #foldRange} into a zero sum and compensation, without reading them (they may hold stale data);
+   * the compensation, {@code (t − 0) − y}, is not written: {@link #secondRange} and {@link #finishRange}
+   * recompute it from the sum.
+   */
   private void initRange(float[] d, float w, int from, int to) {
+    float[] s = sum;
+    for (int i = from; i < to; i++) {
+      float y = w * d[i] - 0f;
+      s[i] = 0f + y;
+    }
+  }
+
+  /** {@link #foldRange} after exactly one fold: the compensation is recomputed from the sum, not read. */
+  private void secondRange(float[] d, float w, int from, int to) {
     float[] s = sum;
     float[] c = comp;
     for (int i = from; i < to; i++) {
-      float y = w * d[i] - 0f;
-      float t = 0f + y;
-      c[i] = (t - 0f) - y;
+      float c0 = (s[i] - 0f) - s[i];
+      float y = w * d[i] - c0;
+      float t = s[i] + y;
+      c[i] = (t - s[i]) - y;
       s[i] = t;
     }
   }
@@ -205,28 +231,87 @@ final class MeanAccumulator {
    * Null when nothing carried weight.
    */
   float[] mean() {
-    flush();
+    return meanPlus(null);
+  }
+
+  /**
+   * {@code base + Σ w_k Δ_k / Σ w_k} element by element ({@code base[i] + (float) mean[i]}, the float
+   * addition FedAvg's server step makes), or the plain mean when {@code base} is null; computed in place
+   * in one pass, the accumulator is spent afterwards. Null when nothing carried weight.
+   */
+  float[] meanPlus(ModelState base) {
     if (count == 0 || !(totalWeight > 0)) {
       return null;
     }
-    return scaledSum(1.0 / totalWeight);
+    return finish(1.0 / totalWeight, base);
   }
 
   /** {@code scale · Σ w_k Δ_k}, in place; the accumulator is spent afterwards. */
   float[] scaledSum(double scale) {
-    flush();
-    if (empty) { // nothing was folded: the sum is zero, and a reused compensation array holds stale values
-      java.util.Arrays.fill(comp, 0f);
-      empty = false;
+    return finish(scale, null);
+  }
+
+  /**
+   * Folds the updates still pending and finishes, chunk by chunk, in one pass: each chunk's Kahan sum is
+   * turned into {@code (float) ((s − c) · scale)}, plus {@code base[i]} when a base is given, while the
+   * chunk is still in cache. When every update is still pending (fold-batch ≥ K) the round reads each
+   * update once and the base once, and writes the sum (the result) and the compensation once. Same float
+   * operations in the same order as folding, then scaling, then adding: same bits.
+   *
+   * <p>The compensation stays in the model-sized array, indexed like the sum: a chunk-sized scratch array
+   * (indexed {@code i − from}) would save writing it back, but C2's superword pass on JDK 17 does not
+   * vectorise a loop whose float arrays are indexed with different offsets (it cannot rule out that they
+   * overlap), and the scalar loop measured 3× slower than the memory traffic it saves.
+   */
+  private float[] finish(double scale, ModelState base) {
+    int g = pending.size();
+    float[][] ds = pending.toArray(new float[0][]);
+    float[] ws = new float[g];
+    for (int k = 0; k < g; k++) {
+      ws[k] = pendingWeights.get(k);
     }
+    pending.clear();
+    pendingWeights.clear();
+    int before = state;
+    // Nothing folded at all: the new sum array is zero, and (0 − 0) − 0 is the zero compensation of folding
+    // nothing, so SUM_ONLY gives the right result without reading the (possibly stale) compensation array.
+    int after = Math.max(SUM_ONLY, Math.min(BOTH, before + g));
+    state = BOTH;
     float[] s = sum;
-    float[] c = comp;
-    parallel((index, from, to) -> {
-      for (int i = from; i < to; i++) {
-        s[i] = (float) (((double) s[i] - c[i]) * scale);
+    float[] c = after == BOTH ? comp : null;
+    parallel((index, lo, hi) -> {
+      for (int from = lo; from < hi; from += CHUNK) {
+        int to = Math.min(hi, from + CHUNK);
+        for (int k = 0; k < g; k++) {
+          fold(ds[k], ws[k], from, to, Math.min(BOTH, before + k));
+        }
+        finishRange(s, c, from, to, scale, base);
       }
     });
     sum = null;
     return s;
+  }
+
+  /**
+   * {@code s[i] = (float) ((s[i] − c[i]) · scale)}, then {@code + base[i]} in float when a base is given,
+   * over {@code [from, to)}; {@code c} null when at most one delta was folded (compensation {@code (s − 0) − s}).
+   */
+  private static void finishRange(float[] s, float[] c, int from, int to, double scale, ModelState base) {
+    if (c == null) {
+      for (int i = from; i < to; i++) {
+        float c0 = (s[i] - 0f) - s[i];
+        float m = (float) (((double) s[i] - c0) * scale);
+        s[i] = base == null ? m : base.get(i) + m;
+      }
+    } else if (base == null) {
+      for (int i = from; i < to; i++) {
+        s[i] = (float) (((double) s[i] - c[i]) * scale);
+      }
+    } else {
+      for (int i = from; i < to; i++) {
+        float m = (float) (((double) s[i] - c[i]) * scale);
+        s[i] = base.get(i) + m;
+      }
+    }
   }
 }

@@ -81,6 +81,15 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
    */
   public abstract float[] serverStep(ModelState global, float[] delta);
 
+  /**
+   * Whether {@link #serverStep} is exactly {@code global[i] + delta[i]} in float (FedAvg, FedProx, norm
+   * clipping): the round then adds the global model while it finishes the mean, in the same pass, instead
+   * of writing the mean and reading it back (same bits, one pass over the model fewer).
+   */
+  protected boolean serverStepAddsDelta() {
+    return false;
+  }
+
   @Override
   public RoundAggregator begin(ModelState global) {
     return new Aggregator(global);
@@ -162,12 +171,13 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
       if (needsNorm()) {
         roundFolded(norms, acc.count());
       }
-      float[] mean = acc.mean();
+      boolean fused = serverStepAddsDelta();
+      float[] result = fused ? acc.meanPlus(global) : acc.mean();
       recycle();
-      if (mean == null) {
+      if (result == null) {
         return Optional.empty();
       }
-      return Optional.of(serverStep(global, mean));
+      return Optional.of(fused ? result : serverStep(global, result));
     }
   }
 }

@@ -80,6 +80,11 @@ public final class NormClipping extends MeanFamilyStrategy {
   }
 
   @Override
+  protected boolean serverStepAddsDelta() {
+    return true;
+  }
+
+  @Override
   public float[] serverStep(ModelState global, float[] delta) {
     for (int i = 0; i < delta.length; i++) {
       delta[i] = global.get(i) + delta[i];

@@ -124,6 +124,117 @@ class MeanAccumulatorTest {
     assertThatThrownBy(() -> a.accept(round.get(0))).isInstanceOf(IllegalStateException.class);
   }
 
+  /** The mean, then the server step {@code global + mean} in float, serially: what FedAvg computed before the fusion. */
+  private static float[] referencePlus(float[] global, float[][] ds, double[] w) {
+    float[] m = reference(ds, w);
+    for (int i = 0; i < P; i++) {
+      m[i] = global[i] + m[i];
+    }
+    return m;
+  }
+
+  @Test
+  void theMeanPlusTheGlobalModelInOnePassHasTheBitsOfTheMeanThenTheServerStep() {
+    float[][] ds = deltas(6, 21);
+    double[] w = {1, 2, 3, 0.5, 7, 1};
+    float[] g = deltas(1, 22)[0];
+    ModelState global = Updates.model(g);
+    float[] expected = referencePlus(g, ds, w);
+    // batch 1 streams; 4 folds a group mid-round and the last two while finishing; 6 and 100 fold everything
+    // while finishing (the first of them initialising the stale spare).
+    for (int threads : new int[] {1, 2, 3}) {
+      for (int batch : new int[] {1, 4, 6, 100}) {
+        float[] stale = new float[P];
+        Arrays.fill(stale, Float.NaN);
+        MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale);
+        for (int k = 0; k < ds.length; k++) {
+          acc.add(ds[k], w[k]);
+        }
+        assertThat(acc.meanPlus(global)).as("threads=%d fold-batch=%d", threads, batch).isEqualTo(expected);
+      }
+    }
+    MeanAccumulator none = new MeanAccumulator(P, 100, 2);
+    none.add(ds[0], 0, 0);
+    assertThat(none.meanPlus(global)).as("no weight: keep the model").isNull();
+    MeanAccumulator zero = new MeanAccumulator(P, 100, 2, deltas(1, 23)[0]);
+    zero.add(ds[0], 0, 1);
+    assertThat(zero.meanPlus(global)).as("weight but a zero sum: the model plus zero").isEqualTo(referencePlus(g,
+        new float[][] {new float[P]}, new double[] {1}));
+  }
+
+  @Test
+  void strategiesWhoseStepAddsTheMeanGiveTheBitsOfTheUnfusedStep() {
+    float[][] ds = deltas(5, 31);
+    float[] g = deltas(1, 32)[0];
+    ModelState global = Updates.model(g);
+    List<Update> round = new ArrayList<>();
+    double[] w = new double[ds.length];
+    for (int k = 0; k < ds.length; k++) {
+      round.add(Updates.update("p" + k, 10 + 3 * k, ds[k]));
+      w[k] = 10 + 3 * k;
+    }
+    float[] expected = referencePlus(g, ds, w);
+    for (int batch : new int[] {1, 2, 128}) {
+      assertThat(Updates.aggregate(new FedAvg(FedAvg.Weighting.SAMPLES, batch), global, round))
+          .as("fedavg fold-batch=%d", batch).isEqualTo(expected);
+      assertThat(Updates.aggregate(new FedProx(FedAvg.Weighting.SAMPLES, batch, 0.5), global, round))
+          .as("fedprox fold-batch=%d", batch).isEqualTo(expected);
+    }
+    // The unfused path of the same strategies (as central DP calls it) agrees.
+    MeanAccumulator acc = new MeanAccumulator(P, 1, 2);
+    for (int k = 0; k < ds.length; k++) {
+      acc.add(ds[k], w[k]);
+    }
+    assertThat(new FedAvg(FedAvg.Weighting.SAMPLES).serverStep(global, acc.mean())).isEqualTo(expected);
+  }
+
+  private static int[] bits(float[] a) {
+    int[] b = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = Float.floatToRawIntBits(a[i]);
+    }
+    return b;
+  }
+
+  @Test
+  void oneOrTwoUpdatesAndOverflowingOnesKeepTheExactBitsOfTheSerialDefinition() {
+    // The first fold's compensation is recomputed from the sum, not stored: check it where that could
+    // differ (negative zeros, overflow to infinity, NaN), bit for bit (NaN sign and payload included).
+    float[][] ds = deltas(3, 41);
+    for (float[] d : ds) {
+      d[0] = -0f;
+      d[1] = 3e38f;
+      d[2] = -3e38f;
+      d[3] = Float.MAX_VALUE;
+    }
+    ds[1][4] = -3e38f;
+    ds[0][5] = Float.NaN;
+    float[] g = deltas(1, 42)[0];
+    ModelState global = Updates.model(g);
+    double[] w = {4, 2, 3};
+    for (int k = 1; k <= 3; k++) {
+      float[][] some = Arrays.copyOf(ds, k);
+      double[] ws = Arrays.copyOf(w, k);
+      for (int threads : new int[] {1, 2}) {
+        for (int batch : new int[] {1, 2, 100}) {
+          float[] stale = new float[P];
+          Arrays.fill(stale, -7f);
+          MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale);
+          for (int j = 0; j < k; j++) {
+            acc.add(some[j], ws[j]);
+          }
+          assertThat(bits(acc.meanPlus(global))).as("K=%d threads=%d fold-batch=%d", k, threads, batch)
+              .isEqualTo(bits(referencePlus(g, some, ws)));
+          MeanAccumulator plain = new MeanAccumulator(P, batch, threads, stale);
+          for (int j = 0; j < k; j++) {
+            plain.add(some[j], ws[j]);
+          }
+          assertThat(bits(plain.mean())).isEqualTo(bits(reference(some, ws)));
+        }
+      }
+    }
+  }
+
   @Test
   void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
     MeanAccumulator small = new MeanAccumulator(10, 1, 2);

@@ -84,7 +84,9 @@ class TelemetryViewsTest extends FxRobot {
     ParticipantsView view = fx(() -> new ParticipantsView(vm, r -> { }));
     show(fx(() -> new StackPane(view.node())));
     fx(() -> {
-      vm.apply(List.of(ev.joined("p1", "server", 500, 0), ev.joined("p2", "phone", 500, 0),
+      vm.apply(List.of(ev.state(io.flotilla.engine.api.FederationState.CREATED,
+          io.flotilla.engine.api.FederationState.RUNNING, "started", 0),
+          ev.joined("p1", "server", 500, 0), ev.joined("p2", "phone", 500, 0),
           ev.heartbeat("p1", Health.mains(0.3), 19_500),
           ev.heartbeat("p2", new Health(0.6, false, 0.2, 1L << 30), 2_000)));
       vm.tick();

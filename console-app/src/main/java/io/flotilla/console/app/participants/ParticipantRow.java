@@ -173,8 +173,8 @@ public final class ParticipantRow {
   }
 
   /**
-   * How its telemetry looks: BAD when the last heartbeat is older than {@value #STALE_INTERVALS} heartbeat
-   * intervals, WARN for a low battery (not charging) or a high CPU load, else GOOD.
+   * How its telemetry looks: BAD when, while the federation runs, the last heartbeat is older than
+   * {@value #STALE_INTERVALS} heartbeat intervals (the expected one or the last gap seen, whichever is longer), WARN for a low battery (not charging) or a high CPU load, else GOOD.
    */
   public ReadOnlyObjectProperty<Health> heartbeatHealthProperty() {
     return heartbeatHealth.getReadOnlyProperty();
@@ -217,7 +217,7 @@ public final class ParticipantRow {
   // ------------------------------------------------------------------ updates (view model only)
 
   void heartbeat(Instant at, io.flotilla.engine.api.Health h, long round, String phase, Instant now,
-      long defaultIntervalMs) {
+      long defaultIntervalMs, boolean running) {
     Instant previous = lastHeartbeat.get();
     if (previous != null && at.isAfter(previous)) {
       heartbeatIntervalMs = at.toEpochMilli() - previous.toEpochMilli();
@@ -229,7 +229,7 @@ public final class ParticipantRow {
     battery.set(onMains ? Double.NaN : h.battery());
     freeMemory.set(h.freeMemoryBytes());
     activity = phase == null ? "" : round > 0 ? phase + " (round " + round + ")" : phase;
-    clock(now, defaultIntervalMs);
+    clock(now, defaultIntervalMs, running);
   }
 
   void joined(String device, long sampleCount) {
@@ -290,14 +290,18 @@ public final class ParticipantRow {
     latencyCount++;
   }
 
-  void clock(Instant now, long defaultIntervalMs) {
+  /**
+   * @param defaultIntervalMs the interval heartbeats are expected at; the row's own last gap counts if longer
+   * @param running only a running federation's heartbeats can go stale
+   */
+  void clock(Instant now, long defaultIntervalMs, boolean running) {
     Instant t = lastAnswer.get();
     lastAnswerText.set(t == null ? Units.NONE : Units.ago(t, now));
     Instant hb = lastHeartbeat.get();
     lastHeartbeatText.set(hb == null ? Units.NONE : Units.ago(hb, now));
     long interval = Math.max(1_000, heartbeatIntervalMs > 0 ? Math.max(heartbeatIntervalMs, defaultIntervalMs)
         : defaultIntervalMs);
-    stale = hb != null && now.toEpochMilli() - hb.toEpochMilli() > STALE_INTERVALS * interval;
+    stale = running && hb != null && now.toEpochMilli() - hb.toEpochMilli() > STALE_INTERVALS * interval;
     Health telemetry = hb == null ? Health.GOOD : stale ? Health.BAD
         : (!onMains && !charging && battery.get() < LOW_BATTERY) || cpuLoad.get() > HIGH_LOAD ? Health.WARN
         : Health.GOOD;

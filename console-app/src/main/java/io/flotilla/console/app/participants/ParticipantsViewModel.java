@@ -63,6 +63,11 @@ public final class ParticipantsViewModel {
       new ReadOnlyStringWrapper("Participants appear here as they join the federation.");
   private Federation federation;
   private long heartbeatIntervalMs = 5_000;
+  /**
+   * Heartbeats count as stale only while the federation runs: a simulated participant beats between rounds,
+   * so a paused or finished simulation would otherwise turn every row red.
+   */
+  private boolean running;
   private long appliedSeq;
   private boolean requestInFlight;
   private boolean wanted = true;
@@ -191,7 +196,9 @@ public final class ParticipantsViewModel {
       row(ps.participantId()).suspended(ps.strikes(), ps.trust(), ps.reason());
     } else if (e instanceof FederationEvent.ParticipantHeartbeat hb) {
       row(hb.participantId()).heartbeat(hb.time(), hb.health(), hb.roundId(), hb.phase(), clock.instant(),
-          heartbeatIntervalMs);
+          heartbeatIntervalMs, running);
+    } else if (e instanceof FederationEvent.StateChanged sc) {
+      running = sc.to() == io.flotilla.engine.api.FederationState.RUNNING;
     } else if (e instanceof RoundCommitted || e instanceof RoundAborted) {
       wanted = true;
     }
@@ -220,7 +227,7 @@ public final class ParticipantsViewModel {
   public void tick() {
     Instant now = clock.instant();
     for (ParticipantRow r : rows) {
-      r.clock(now, heartbeatIntervalMs);
+      r.clock(now, heartbeatIntervalMs, running);
     }
     if (filter.get() != null && !filter.get().isBlank()) {
       refilter(); // health can change with time alone (a heartbeat going stale)
@@ -354,6 +361,7 @@ public final class ParticipantsViewModel {
 
   private void applySnapshot(FederationSnapshot s) {
     long t0 = System.nanoTime();
+    running = s.state() == io.flotilla.engine.api.FederationState.RUNNING;
     int before = rows.size();
     List<ParticipantRow> added = new java.util.ArrayList<>();
     for (FederationSnapshot.ParticipantSnapshot p : s.participants()) {

@@ -59,7 +59,8 @@ class ParticipantsViewModelTest {
   void heartbeatsShowTheirAgeAndTelemetryAndAStaleOneTurnsTheRowBad() {
     // the clock reads T0 + 10 s; heartbeats every second from p1, p2 beat twice long ago, p3 on a low battery
     vm.heartbeatInterval(java.time.Duration.ofSeconds(1));
-    vm.apply(List.of(ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.3), 9_000),
+    vm.apply(List.of(ev.state(FederationState.CREATED, FederationState.RUNNING, "started", 0),
+        ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.3), 9_000),
         ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.35), 10_000),
         ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, false, 0.2, 2L << 30), 4_000),
         ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, false, 0.2, 2L << 30), 5_000),
@@ -81,6 +82,14 @@ class ParticipantsViewModelTest {
     ParticipantRow p3 = vm.find("p3");
     assertThat(p3.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.WARN);
     assertThat(vm.countsProperty().get()).endsWith("2 need attention");
+    // paused: nobody is expected to beat (a simulation beats between rounds), so nothing is stale
+    vm.apply(List.of(ev.state(FederationState.RUNNING, FederationState.PAUSED, "operator", 10_000)));
+    vm.tick();
+    assertThat(p2.stale()).isFalse();
+    assertThat(p2.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    vm.apply(List.of(ev.state(FederationState.PAUSED, FederationState.RUNNING, "operator", 10_000)));
+    vm.tick();
+    assertThat(p2.stale()).isTrue();
     // a fresh heartbeat makes p2 good again at once
     vm.apply(List.of(ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, true, 0.2, 2L << 30), 10_000)));
     assertThat(p2.stale()).isFalse();

@@ -83,6 +83,16 @@ public final class TestEvents {
     return new ModelRolledBack(++seq, at(ms), from, to, newVersion, "sha", "operator", "bad round");
   }
 
+  public FederationEvent.ParticipantHeartbeat heartbeat(String pid, io.flotilla.engine.api.Health health, long ms) {
+    return new FederationEvent.ParticipantHeartbeat(++seq, at(ms), pid, health, 0, "idle");
+  }
+
+  public FederationEvent.UpdatePhases phases(long round, String pid, long download, long train, long upload,
+      long ms) {
+    return new FederationEvent.UpdatePhases(++seq, at(ms), round, pid,
+        new io.flotilla.engine.api.PhaseTimings(download, train, upload));
+  }
+
   /** A round from selection to collecting: PLANNED→SELECTING, started, →BROADCAST, →COLLECTING. */
   public List<FederationEvent> open(long round, long ms, long deadlineMs, String... cohort) {
     return List.of(phase(round, RoundPhase.PLANNED, RoundPhase.SELECTING, ms),

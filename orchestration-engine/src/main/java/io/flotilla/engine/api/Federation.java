@@ -70,6 +70,23 @@ public interface Federation extends AutoCloseable {
   void reportHealth(String participantId, Health health);
 
   /**
+   * A heartbeat with what the participant is doing ({@code roundId}, 0 when idle; {@code phase}: idle,
+   * download, train, upload): as {@link #reportHealth}, and the coordinator publishes it as a
+   * {@link FederationEvent.ParticipantHeartbeat} (telemetry: never stored or audited). Unknown participants
+   * are ignored.
+   */
+  default void reportHeartbeat(String participantId, Health health, long roundId, String phase) {
+    reportHealth(participantId, health);
+  }
+
+  /**
+   * A participant's phase timings for a round it worked on; the coordinator publishes them as a
+   * {@link FederationEvent.UpdatePhases} (telemetry: never stored, audited or used by the model). Unknown
+   * participants are ignored. This default drops them (a federation that draws no timeline).
+   */
+  default void reportPhases(String participantId, long roundId, PhaseTimings timings) {}
+
+  /**
    * Rolls the global model back to {@code toVersion} (an operator action, audited with {@code reason}): a
    * new version holding that version's parameters and strategy state becomes current, between rounds (a
    * round in progress finishes first). Completes with the new version number, or fails naming why

@@ -50,6 +50,29 @@ public sealed interface FederationEvent {
       implements FederationEvent {}
 
   /**
+   * A participant's heartbeat (telemetry): its device health and what it says it is doing. Published once per
+   * report on the coordinator thread (remote participants send one every {@code heartbeatInterval}, 5 s by
+   * default; the in-process simulation one per participant between rounds); never stored, never audited, and
+   * it changes nothing but the health that availability- and energy-aware selection reads. Heartbeats of
+   * unknown participants are dropped. Consumers that draw them should keep only the newest per participant
+   * (the console's event bridge does).
+   *
+   * @param roundId the round it is working on, 0 when idle or unknown
+   * @param phase {@code idle}, {@code download}, {@code train} or {@code upload}
+   */
+  record ParticipantHeartbeat(long seq, Instant time, String participantId, Health health, long roundId,
+      String phase) implements FederationEvent {}
+
+  /**
+   * How long a participant spent downloading, training and uploading in a round (telemetry, see
+   * {@link PhaseTimings}), reported once its update was answered. Comes after or before that update's
+   * UpdateAccepted/UpdateRejected (the verdict waits for cohort order; the report does not), so consumers
+   * match the two by (round, participant). Never stored, never audited, never changes the model.
+   */
+  record UpdatePhases(long seq, Instant time, long roundId, String participantId, PhaseTimings timings)
+      implements FederationEvent {}
+
+  /**
    * A participant was suspended: it is no longer selected (repeat offender under the trust policy).
    *
    * @param strikes updates rejected as suspicious so far

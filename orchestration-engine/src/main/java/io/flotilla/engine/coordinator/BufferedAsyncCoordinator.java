@@ -247,10 +247,31 @@ public final class BufferedAsyncCoordinator implements Federation {
 
   @Override
   public void reportHealth(String participantId, Health health) {
+    reportHeartbeat(participantId, health, 0, "idle");
+  }
+
+  /** Records the health and publishes a ParticipantHeartbeat (telemetry: no store, no audit, no model change). */
+  @Override
+  public void reportHeartbeat(String participantId, Health health, long roundId, String phase) {
+    java.util.Objects.requireNonNull(health, "health");
+    String what = phase == null || phase.isBlank() ? "idle" : phase;
     enqueue(() -> {
       Member m = members.get(participantId);
       if (m != null) {
         m.health = health;
+        emit(new FederationEvent.ParticipantHeartbeat(nextSeq(), now(), participantId, health,
+            Math.max(0, roundId), what));
+      }
+    });
+  }
+
+  /** Publishes an UpdatePhases for a known participant (telemetry: no store, no audit, no model change). */
+  @Override
+  public void reportPhases(String participantId, long roundId, io.flotilla.engine.api.PhaseTimings timings) {
+    java.util.Objects.requireNonNull(timings, "timings");
+    enqueue(() -> {
+      if (members.containsKey(participantId)) {
+        emit(new FederationEvent.UpdatePhases(nextSeq(), now(), roundId, participantId, timings));
       }
     });
   }

@@ -413,11 +413,37 @@ public final class CoordinatorLoop implements Federation {
 
   @Override
   public void reportHealth(String participantId, Health health) {
+    reportHeartbeat(participantId, health, 0, "idle");
+  }
+
+  /**
+   * Records the health and publishes a ParticipantHeartbeat: one queued command and one event per report (a
+   * thousand participants a second cost the loop about a millisecond; see docs/RESULTS.md). Telemetry only:
+   * no store, no audit, no model change.
+   */
+  @Override
+  public void reportHeartbeat(String participantId, Health health, long roundId, String phase) {
     java.util.Objects.requireNonNull(health, "health");
+    String what = phase == null || phase.isBlank() ? "idle" : phase;
     enqueue(() -> {
       ParticipantRecord p = participants.get(participantId);
       if (p != null) {
         p.health(health);
+        emit(new FederationEvent.ParticipantHeartbeat(nextSeq(), now(), participantId, health,
+            Math.max(0, roundId), what));
+      }
+    });
+  }
+
+  /** Publishes an UpdatePhases for a known participant; telemetry only (no store, no audit, no model change). */
+  @Override
+  public void reportPhases(String participantId, long roundId, io.flotilla.engine.api.PhaseTimings timings) {
+    java.util.Objects.requireNonNull(timings, "timings");
+    enqueue(() -> {
+      if (participants.containsKey(participantId)) {
+        emit(new FederationEvent.UpdatePhases(nextSeq(), now(), roundId, participantId, timings));
+      } else {
+        log.debug("phase timings from unknown participant {} dropped", participantId);
       }
     });
   }

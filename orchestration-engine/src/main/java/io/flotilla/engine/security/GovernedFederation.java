@@ -289,6 +289,16 @@ public final class GovernedFederation implements Federation {
   }
 
   @Override
+  public void reportHeartbeat(String participantId, Health health, long roundId, String phase) {
+    delegate.reportHeartbeat(participantId, health, roundId, phase);
+  }
+
+  @Override
+  public void reportPhases(String participantId, long roundId, io.flotilla.engine.api.PhaseTimings timings) {
+    delegate.reportPhases(participantId, roundId, timings);
+  }
+
+  @Override
   public Subscription subscribe(Consumer<FederationEvent> listener) {
     return delegate.subscribe(listener);
   }

@@ -451,10 +451,12 @@ public final class CoordinatorServer implements AutoCloseable {
       case HEARTBEAT -> {
         s.health(m.getHeartbeat().getHealth());
         metrics.heartbeat(m.getHeartbeat().getHealth().getCpuLoad());
-        federation.reportHealth(s.participantId(), ProtoMapping.health(m.getHeartbeat().getHealth()));
-        publish(new TelemetryEvent.HeartbeatReceived(s.participantId(), clock.instant(),
-            ProtoMapping.health(m.getHeartbeat().getHealth()), m.getHeartbeat().getRoundId(),
-            m.getHeartbeat().getPhase().name()));
+        io.flotilla.engine.api.Health health = ProtoMapping.health(m.getHeartbeat().getHealth());
+        String phase = ProtoMapping.phase(m.getHeartbeat().getPhase());
+        // into the federation's event stream too (ParticipantHeartbeat): telemetry, never stored or audited
+        federation.reportHeartbeat(s.participantId(), health, m.getHeartbeat().getRoundId(), phase);
+        publish(new TelemetryEvent.HeartbeatReceived(s.participantId(), clock.instant(), health,
+            m.getHeartbeat().getRoundId(), m.getHeartbeat().getPhase().name()));
       }
       case FAILURE -> {
         long round = m.getFailure().getRoundId();
@@ -473,6 +475,14 @@ public final class CoordinatorServer implements AutoCloseable {
   }
 
   private void onPhases(ParticipantSession s, PhaseReport p) {
+    io.flotilla.engine.api.PhaseTimings timings;
+    try {
+      timings = ProtoMapping.timings(p.getTimings());
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: phase report for round {} dropped: {}", s.participantId(), p.getRoundId(), e.getMessage());
+      return;
+    }
+    federation.reportPhases(s.participantId(), p.getRoundId(), timings); // an UpdatePhases event
     metrics.phase("download", p.getTimings().getDownloadMillis());
     metrics.phase("train", p.getTimings().getTrainMillis());
     metrics.phase("upload", p.getTimings().getUploadMillis());

@@ -111,6 +111,26 @@ public final class ProtoMapping {
     return new Health(battery, h.getCharging(), cpu, h.getFreeMemoryBytes() < 0 ? -1 : h.getFreeMemoryBytes());
   }
 
+  /** A heartbeat's phase as the engine names it: {@code idle}, {@code download}, {@code train}, {@code upload}, {@code evaluate}. */
+  public static String phase(io.flotilla.engine.transport.proto.Phase p) {
+    return switch (p) {
+      case PHASE_DOWNLOAD -> "download";
+      case PHASE_TRAIN -> "train";
+      case PHASE_UPLOAD -> "upload";
+      case PHASE_EVALUATE -> "evaluate";
+      default -> "idle";
+    };
+  }
+
+  /**
+   * The engine's phase timings from a peer's report.
+   *
+   * @throws IllegalArgumentException naming the field when a duration is negative
+   */
+  public static io.flotilla.engine.api.PhaseTimings timings(io.flotilla.engine.transport.proto.PhaseTimings t) {
+    return new io.flotilla.engine.api.PhaseTimings(t.getDownloadMillis(), t.getTrainMillis(), t.getUploadMillis());
+  }
+
   public static Error error(ErrorCode code, String detail) {
     return Error.newBuilder().setCode(code).setDetail(detail == null ? "" : detail).build();
   }

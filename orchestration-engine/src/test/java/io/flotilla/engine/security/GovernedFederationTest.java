@@ -185,8 +185,8 @@ class GovernedFederationTest {
 
   /** Participant-side calls and reads: no role check, straight to the delegate. */
   static final Set<String> PASS_THROUGH = Set.of("config", "join", "submitUpdate", "submit", "submitCalibration",
-      "reportFailure", "reportHealth", "subscribe", "snapshot", "globalModel", "state", "awaitTermination",
-      "close");
+      "reportFailure", "reportHealth", "reportHeartbeat", "reportPhases", "subscribe", "snapshot", "globalModel",
+      "state", "awaitTermination", "close");
 
   @Test
   void noMethodOfTheFacadeFallsToTheInterfacesDefault() {

@@ -7,6 +7,7 @@ import io.flotilla.engine.api.Federation;
 import io.flotilla.engine.api.Health;
 import io.flotilla.engine.api.ParticipantInfo;
 import io.flotilla.engine.api.ParticipantLink;
+import io.flotilla.engine.api.PhaseTimings;
 import io.flotilla.engine.api.Provenance;
 import io.flotilla.engine.api.TrainingTask;
 import io.flotilla.engine.api.Update;
@@ -240,12 +241,19 @@ public final class SimulatedParticipant implements ParticipantLink {
     Provenance prov = new Provenance(device.deviceClass(), simulatedMs, current.size(), current.labelHistogram());
     Update update = new Update(id, round, task.baseVersion(), task.nonce(), delta, current.size(),
         completed, requested, metrics, prov);
+    // telemetry for the console's timeline: transfers modelled from the device's link (float32 both ways),
+    // from their own seed so that they never shift any other random choice
+    long bytes = 4L * start.length;
+    PhaseTimings phases = device.phases(bytes, 4L * delta.length, simulatedMs, Seeds.derive(seed, round, index, 11));
     if (slow > 1) { // training took slow× as long: the update leaves that much later
-      f.later(java.time.Duration.ofMillis(Math.round((slow - 1) * Math.max(1, realMs))),
-          () -> federation.submitUpdate(update));
+      f.later(java.time.Duration.ofMillis(Math.round((slow - 1) * Math.max(1, realMs))), () -> {
+        federation.submitUpdate(update);
+        federation.reportPhases(id, round, phases);
+      });
       return;
     }
     federation.submitUpdate(update);
+    federation.reportPhases(id, round, phases);
   }
 
   /**

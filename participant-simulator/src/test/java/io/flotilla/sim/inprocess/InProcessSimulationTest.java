@@ -43,6 +43,50 @@ class InProcessSimulationTest {
     assertThat(c.sha()).isNotEqualTo(a.sha());
   }
 
+  /** (round, participant, download, upload) of every phase report, sorted. */
+  static List<String> transfers(Run r) {
+    return r.events().stream().filter(FederationEvent.UpdatePhases.class::isInstance)
+        .map(FederationEvent.UpdatePhases.class::cast)
+        .map(p -> p.roundId() + " " + p.participantId() + " " + p.timings().downloadMillis() + " "
+            + p.timings().uploadMillis())
+        .sorted().toList();
+  }
+
+  @Test
+  void participantsReportDeterministicPhaseTimingsFromTheirDevicesWithoutChangingTheModel() throws Exception {
+    Run a = run(small().devices("mixed").seed(7).build());
+    Run b = run(small().devices("mixed").seed(7).build());
+    assertThat(a.sha()).isEqualTo(b.sha());
+    assertThat(transfers(a)).isNotEmpty().isEqualTo(transfers(b));
+    // one report per update the coordinator answered, with the training time it reported
+    java.util.Map<String, Long> trained = new java.util.HashMap<>();
+    a.events().stream().filter(FederationEvent.UpdateAccepted.class::isInstance)
+        .map(FederationEvent.UpdateAccepted.class::cast)
+        .forEach(u -> trained.put(u.roundId() + " " + u.participantId(), u.trainingMillis()));
+    List<FederationEvent.UpdatePhases> phases = a.events().stream()
+        .filter(FederationEvent.UpdatePhases.class::isInstance).map(FederationEvent.UpdatePhases.class::cast).toList();
+    assertThat(phases).hasSizeGreaterThanOrEqualTo(trained.size());
+    for (FederationEvent.UpdatePhases p : phases) {
+      Long t = trained.get(p.roundId() + " " + p.participantId());
+      if (t != null) {
+        assertThat(p.timings().trainMillis()).isEqualTo(t);
+      }
+    }
+    // a phone's link is slower than a server's: its transfers take longer (latency + bytes / bandwidth)
+    java.util.Map<String, String> device = new java.util.HashMap<>();
+    try (InProcessSimulation sim = InProcessSimulation.create(small().devices("mixed").seed(7).build())) {
+      sim.participants().forEach(p -> device.put(p.id(), p.device().deviceClass()));
+    }
+    double phone = phases.stream().filter(p -> "phone".equals(device.get(p.participantId())))
+        .mapToLong(p -> p.timings().downloadMillis()).average().orElseThrow();
+    double server = phases.stream().filter(p -> "server".equals(device.get(p.participantId())))
+        .mapToLong(p -> p.timings().downloadMillis()).average().orElse(0);
+    assertThat(phone).isGreaterThan(server).isGreaterThan(40);
+    // heartbeats reach the event stream too (one per participant between rounds)
+    assertThat(a.events()).filteredOn(FederationEvent.ParticipantHeartbeat.class::isInstance)
+        .hasSizeGreaterThanOrEqualTo(12 * 6);
+  }
+
   @Test
   void syntheticFedAvgLearns() throws Exception {
     Run r = run(SimulationConfig.builder().dataset("synthetic:0,0").participants(30).perRound(10).rounds(15)

@@ -3,7 +3,9 @@ package io.flotilla.console.app.bridge;
 import io.flotilla.engine.api.FederationEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +28,9 @@ import java.util.function.LongSupplier;
  * least {@code minInterval} old, otherwise a timer hands it over when that interval has passed. On the UI
  * thread the drain first clears the flag, then takes everything queued so far and passes it, in order, to
  * the sink as one list. An event that arrives while a drain runs either lands in this batch or schedules
- * the next one; none is lost or reordered.
+ * the next one; none is lost or reordered, except heartbeats: of several
+ * {@link FederationEvent.ParticipantHeartbeat}s of one participant in a batch only the newest is passed on
+ * (telemetry: only the latest reading is shown).
  *
  * <p>Thread-safety: {@link #accept} may be called from any thread and never blocks; the sink is only
  * called from tasks given to the UI executor. {@link #close()} is idempotent; events accepted after it are
@@ -111,8 +115,36 @@ public final class EventBridge implements Consumer<FederationEvent>, AutoCloseab
       batch.add(e);
     }
     if (!batch.isEmpty()) {
-      sink.accept(batch);
+      sink.accept(coalesce(batch));
     }
+  }
+
+  /**
+   * Keeps only the newest heartbeat of each participant in a batch (at its own position; every other event
+   * stays, in order): a thousand participants beating several times between two drains cost the UI one
+   * heartbeat each.
+   */
+  static List<FederationEvent> coalesce(List<FederationEvent> batch) {
+    Map<String, Integer> newest = null;
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i) instanceof FederationEvent.ParticipantHeartbeat h) {
+        if (newest == null) {
+          newest = new HashMap<>();
+        }
+        newest.put(h.participantId(), i);
+      }
+    }
+    if (newest == null) {
+      return batch;
+    }
+    List<FederationEvent> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      FederationEvent e = batch.get(i);
+      if (!(e instanceof FederationEvent.ParticipantHeartbeat h) || newest.get(h.participantId()) == i) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   /**

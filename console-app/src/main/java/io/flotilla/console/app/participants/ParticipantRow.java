@@ -50,6 +50,25 @@ public final class ParticipantRow {
   private double latencySum;
   private long latencyCount;
   private final ReadOnlyObjectWrapper<Health> health = new ReadOnlyObjectWrapper<>(Health.GOOD);
+  // telemetry from heartbeats (ParticipantHeartbeat)
+  private final ReadOnlyObjectWrapper<Instant> lastHeartbeat = new ReadOnlyObjectWrapper<>();
+  private final ReadOnlyStringWrapper lastHeartbeatText = new ReadOnlyStringWrapper(Units.NONE);
+  private final ReadOnlyObjectWrapper<Health> heartbeatHealth = new ReadOnlyObjectWrapper<>(Health.GOOD);
+  private final ReadOnlyDoubleWrapper cpuLoad = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyDoubleWrapper battery = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyLongWrapper freeMemory = new ReadOnlyLongWrapper(-1);
+  private boolean onMains;
+  private boolean charging;
+  private long heartbeatIntervalMs = -1;
+  private String activity = "";
+  private boolean stale;
+
+  /** Battery below this (and not charging) needs attention. */
+  public static final double LOW_BATTERY = 0.15;
+  /** CPU load above this needs attention. */
+  public static final double HIGH_LOAD = 0.9;
+  /** A heartbeat older than this many intervals is stale. */
+  public static final int STALE_INTERVALS = 3;
 
   ParticipantRow(String id) {
     this.id = id;
@@ -143,7 +162,75 @@ public final class ParticipantRow {
     return health.getReadOnlyProperty();
   }
 
+  /** When its last heartbeat arrived (coordinator clock), or null before the first. */
+  public ReadOnlyObjectProperty<Instant> lastHeartbeatProperty() {
+    return lastHeartbeat.getReadOnlyProperty();
+  }
+
+  /** "2 s ago", refreshed once a second. */
+  public ReadOnlyStringProperty lastHeartbeatTextProperty() {
+    return lastHeartbeatText.getReadOnlyProperty();
+  }
+
+  /**
+   * How its telemetry looks: BAD when, while the federation runs, the last heartbeat is older than
+   * {@value #STALE_INTERVALS} heartbeat intervals (the expected one or the last gap seen, whichever is longer), WARN for a low battery (not charging) or a high CPU load, else GOOD.
+   */
+  public ReadOnlyObjectProperty<Health> heartbeatHealthProperty() {
+    return heartbeatHealth.getReadOnlyProperty();
+  }
+
+  /** CPU load in [0, 1] from its last heartbeat, NaN before one. */
+  public ReadOnlyDoubleProperty cpuLoadProperty() {
+    return cpuLoad.getReadOnlyProperty();
+  }
+
+  /** Battery in [0, 1], NaN on mains power or before a heartbeat (see {@link #onMains()}). */
+  public ReadOnlyDoubleProperty batteryProperty() {
+    return battery.getReadOnlyProperty();
+  }
+
+  /** Free memory in bytes from its last heartbeat, -1 when unknown. */
+  public ReadOnlyLongProperty freeMemoryProperty() {
+    return freeMemory.getReadOnlyProperty();
+  }
+
+  /** True when its last heartbeat said it has no battery (mains power). */
+  public boolean onMains() {
+    return onMains;
+  }
+
+  public boolean charging() {
+    return charging;
+  }
+
+  /** What its last heartbeat said it was doing: "train (round 7)", "idle", or empty before one. */
+  public String activity() {
+    return activity;
+  }
+
+  /** The interval between its last two heartbeats (ms), -1 before the second. */
+  public long heartbeatIntervalMillis() {
+    return heartbeatIntervalMs;
+  }
+
   // ------------------------------------------------------------------ updates (view model only)
+
+  void heartbeat(Instant at, io.flotilla.engine.api.Health h, long round, String phase, Instant now,
+      long defaultIntervalMs, boolean running) {
+    Instant previous = lastHeartbeat.get();
+    if (previous != null && at.isAfter(previous)) {
+      heartbeatIntervalMs = at.toEpochMilli() - previous.toEpochMilli();
+    }
+    lastHeartbeat.set(at);
+    cpuLoad.set(h.cpuLoad());
+    onMains = h.battery() == null;
+    charging = h.charging();
+    battery.set(onMains ? Double.NaN : h.battery());
+    freeMemory.set(h.freeMemoryBytes());
+    activity = phase == null ? "" : round > 0 ? phase + " (round " + round + ")" : phase;
+    clock(now, defaultIntervalMs, running);
+  }
 
   void joined(String device, long sampleCount) {
     deviceClass.set(device == null ? "unknown" : device);
@@ -203,9 +290,28 @@ public final class ParticipantRow {
     latencyCount++;
   }
 
-  void clock(Instant now) {
+  /**
+   * @param defaultIntervalMs the interval heartbeats are expected at; the row's own last gap counts if longer
+   * @param running only a running federation's heartbeats can go stale
+   */
+  void clock(Instant now, long defaultIntervalMs, boolean running) {
     Instant t = lastAnswer.get();
     lastAnswerText.set(t == null ? Units.NONE : Units.ago(t, now));
+    Instant hb = lastHeartbeat.get();
+    lastHeartbeatText.set(hb == null ? Units.NONE : Units.ago(hb, now));
+    long interval = Math.max(1_000, heartbeatIntervalMs > 0 ? Math.max(heartbeatIntervalMs, defaultIntervalMs)
+        : defaultIntervalMs);
+    stale = running && hb != null && now.toEpochMilli() - hb.toEpochMilli() > STALE_INTERVALS * interval;
+    Health telemetry = hb == null ? Health.GOOD : stale ? Health.BAD
+        : (!onMains && !charging && battery.get() < LOW_BATTERY) || cpuLoad.get() > HIGH_LOAD ? Health.WARN
+        : Health.GOOD;
+    heartbeatHealth.set(telemetry);
+    health.set(healthOf());
+  }
+
+  /** True when its last heartbeat is older than {@value #STALE_INTERVALS} intervals (at the last tick). */
+  public boolean stale() {
+    return stale;
   }
 
   private void rates() {
@@ -221,9 +327,9 @@ public final class ParticipantRow {
     }
     double rate = successRate.get();
     if (strikes.get() > 0 || refused.get() > 0 || (selected.get() >= 3 && Double.isFinite(rate) && rate < 0.8)) {
-      return Health.WARN;
+      return heartbeatHealth.get() == Health.BAD ? Health.BAD : Health.WARN;
     }
-    return Health.GOOD;
+    return heartbeatHealth.get(); // a stale heartbeat, low battery or high load
   }
 
   @Override

@@ -40,7 +40,8 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 
 /**
  * The Participants page: a sortable, filterable table of every participant (identity, device class,
- * state, rounds selected, accepted, failures, refused updates, success rate, trust, strikes, last answer)
+ * state, last heartbeat with CPU load, battery and free memory, rounds selected, accepted, failures, refused
+ * updates, success rate, trust, strikes, last answer)
  * with one colour per state and a health dot per row. A click opens the participant in the details drawer
  * (its numbers and its recent rounds).
  *
@@ -48,7 +49,11 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
  * row's context menu) ask for confirmation and a reason, then go to the federation through the view model;
  * a refusal shows in the page's status line and as an alarm notification.
  *
- * <p>Ids: {@code #participants} (the table), {@code #participantFilter}, {@code #participantCounts},
+ * <p>Heartbeat cells are coloured by the participant's telemetry: a heartbeat older than three intervals is
+ * {@code telemetry-bad}, a low battery or high load {@code telemetry-warn} (and the row's health dot follows).
+ *
+ * <p>Ids: {@code #participants} (the table), {@code #colHeartbeat}, {@code #colCpu}, {@code #colBattery},
+ * {@code #colMemory}, {@code #participantFilter}, {@code #participantCounts},
  * {@code #suspendParticipant}, {@code #resumeParticipant}, {@code #revokeParticipant},
  * {@code #participantActionMessage}; in the dialog {@code #actionReason}, {@code #confirmAction},
  * {@code #cancelAction}.
@@ -260,8 +265,27 @@ public final class ParticipantsView {
     last.setPrefWidth(170);
     last.setComparator((a, b) -> a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b));
 
-    table.getColumns().setAll(List.of(id, device, state, selected, accepted, failures, refused, success, latency,
-        trust, strikes, last));
+    TableColumn<ParticipantRow, Instant> heartbeat = new TableColumn<>("Last heartbeat");
+    heartbeat.setId("colHeartbeat");
+    heartbeat.setCellValueFactory(c -> c.getValue().lastHeartbeatProperty());
+    heartbeat.setCellFactory(c -> new HeartbeatCell());
+    heartbeat.setPrefWidth(120);
+    heartbeat.setComparator((a, b) -> a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b));
+    TableColumn<ParticipantRow, Number> cpu = number("CPU", 64, ParticipantRow::cpuLoadProperty,
+        v -> Units.percent(v.doubleValue()));
+    cpu.setId("colCpu");
+    cpu.setCellFactory(col -> new TelemetryCell(false, (r, v) -> v.doubleValue() > ParticipantRow.HIGH_LOAD));
+    TableColumn<ParticipantRow, Number> battery = number("Battery", 80, ParticipantRow::batteryProperty,
+        v -> Units.percent(v.doubleValue()));
+    battery.setId("colBattery");
+    battery.setCellFactory(col -> new TelemetryCell(true,
+        (r, v) -> !r.onMains() && !r.charging() && v.doubleValue() < ParticipantRow.LOW_BATTERY));
+    TableColumn<ParticipantRow, Number> memory = number("Free memory", 92, ParticipantRow::freeMemoryProperty,
+        v -> bytes(v.longValue()));
+    memory.setId("colMemory");
+
+    table.getColumns().setAll(List.of(id, device, state, heartbeat, cpu, battery, memory, selected, accepted,
+        failures, refused, success, latency, trust, strikes, last));
     for (TableColumn<ParticipantRow, ?> c : table.getColumns()) {
       c.setReorderable(false);
       c.setMinWidth(c.getPrefWidth() * 0.8);
@@ -335,6 +359,92 @@ public final class ParticipantsView {
   /** CSS class of a participant state: {@code pstate-suspended}. */
   public static String stateStyle(String state) {
     return "pstate-" + state.toLowerCase(Locale.ROOT);
+  }
+
+  /** "3.8 GiB", "512 MiB", "—" when unknown. */
+  static String bytes(long b) {
+    if (b < 0) {
+      return Units.NONE;
+    }
+    if (b >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
+    }
+    if (b >= 1L << 20) {
+      return (b >> 20) + " MiB";
+    }
+    return (b >> 10) + " KiB";
+  }
+
+  /**
+   * A heartbeat number (CPU, battery) with a warning colour ({@code telemetry-warn}) when {@code warn} says
+   * so; the battery column says "mains" for a device without one and marks charging with ⚡.
+   */
+  private static final class TelemetryCell extends TableCell<ParticipantRow, Number> {
+    private final boolean batteryColumn;
+    private final java.util.function.BiPredicate<ParticipantRow, Number> warn;
+
+    TelemetryCell(boolean batteryColumn, java.util.function.BiPredicate<ParticipantRow, Number> warn) {
+      this.batteryColumn = batteryColumn;
+      this.warn = warn;
+    }
+
+    @Override
+    protected void updateItem(Number item, boolean empty) {
+      super.updateItem(item, empty);
+      ParticipantRow r = empty || getTableRow() == null ? null : getTableRow().getItem();
+      if (r == null || item == null) {
+        setText(null);
+        StyleClasses.set(getStyleClass(), "telemetry-", null);
+        return;
+      }
+      double v = item.doubleValue();
+      String text;
+      if (batteryColumn && r.onMains() && r.lastHeartbeatProperty().get() != null) {
+        text = "mains";
+      } else {
+        text = Units.percent(v) + (batteryColumn && r.charging() && !Double.isNaN(v) ? " \u26A1" : "");
+      }
+      setText(text);
+      StyleClasses.set(getStyleClass(), "telemetry-", !Double.isNaN(v) && warn.test(r, item) ? "telemetry-warn" : null);
+    }
+  }
+
+  /**
+   * "2 s ago" (refreshed by the view model's tick), coloured by the heartbeat's health: {@code telemetry-bad}
+   * when stale, {@code telemetry-warn} for a low battery or high load; the tooltip has the exact time, the
+   * activity and the interval.
+   */
+  private static final class HeartbeatCell extends TableCell<ParticipantRow, Instant> {
+    private final Tooltip tip = new Tooltip();
+    private final ChangeListener<ParticipantRow.Health> restyle = (o, was, is) -> style(is);
+    private ParticipantRow bound;
+
+    @Override
+    protected void updateItem(Instant item, boolean empty) {
+      super.updateItem(item, empty);
+      textProperty().unbind();
+      if (bound != null) {
+        bound.heartbeatHealthProperty().removeListener(restyle);
+      }
+      bound = empty || getTableRow() == null ? null : getTableRow().getItem();
+      if (bound == null) {
+        setText(null);
+        setTooltip(null);
+        style(null);
+        return;
+      }
+      textProperty().bind(bound.lastHeartbeatTextProperty());
+      bound.heartbeatHealthProperty().addListener(restyle);
+      style(bound.heartbeatHealthProperty().get());
+      tip.setText(item == null ? "no heartbeat yet" : Units.clockMillis(item) + " · " + bound.activity()
+          + (bound.heartbeatIntervalMillis() > 0 ? "\nevery " + Units.duration(bound.heartbeatIntervalMillis()) : ""));
+      setTooltip(tip);
+    }
+
+    private void style(ParticipantRow.Health h) {
+      StyleClasses.set(getStyleClass(), "telemetry-", h == null || h == ParticipantRow.Health.GOOD ? null
+          : "telemetry-" + h.name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /** "12 s ago", the exact time and the last outcome in the tooltip. */

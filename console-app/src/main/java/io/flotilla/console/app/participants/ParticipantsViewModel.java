@@ -62,6 +62,12 @@ public final class ParticipantsViewModel {
   private final ReadOnlyStringWrapper emptyText =
       new ReadOnlyStringWrapper("Participants appear here as they join the federation.");
   private Federation federation;
+  private long heartbeatIntervalMs = 5_000;
+  /**
+   * Heartbeats count as stale only while the federation runs: a simulated participant beats between rounds,
+   * so a paused or finished simulation would otherwise turn every row red.
+   */
+  private boolean running;
   private long appliedSeq;
   private boolean requestInFlight;
   private boolean wanted = true;
@@ -188,9 +194,22 @@ public final class ParticipantsViewModel {
       row(pf.participantId()).failedOnce(pf.time(), pf.roundId(), pf.reason());
     } else if (e instanceof ParticipantSuspended ps) {
       row(ps.participantId()).suspended(ps.strikes(), ps.trust(), ps.reason());
+    } else if (e instanceof FederationEvent.ParticipantHeartbeat hb) {
+      row(hb.participantId()).heartbeat(hb.time(), hb.health(), hb.roundId(), hb.phase(), clock.instant(),
+          heartbeatIntervalMs, running);
+    } else if (e instanceof FederationEvent.StateChanged sc) {
+      running = sc.to() == io.flotilla.engine.api.FederationState.RUNNING;
     } else if (e instanceof RoundCommitted || e instanceof RoundAborted) {
       wanted = true;
     }
+  }
+
+  /**
+   * The heartbeat interval participants are expected to keep (the transport's, 5 s by default); a row uses
+   * the larger of this and the gap it has seen between its own heartbeats to decide when one is stale.
+   */
+  public void heartbeatInterval(Duration interval) {
+    heartbeatIntervalMs = Math.max(1, interval.toMillis());
   }
 
   private void responded(ParticipantRow r, long roundId, Instant at) {
@@ -200,11 +219,18 @@ public final class ParticipantsViewModel {
     }
   }
 
-  /** Once a second: refreshes "last answered … ago" and asks for a snapshot if events arrived. */
+  /**
+   * Once a second: refreshes "last answered / last heartbeat … ago" and the staleness of heartbeats (a string
+   * and an enum per row: cells bound to rows off screen cost nothing), and asks for a snapshot if events
+   * arrived.
+   */
   public void tick() {
     Instant now = clock.instant();
     for (ParticipantRow r : rows) {
-      r.clock(now);
+      r.clock(now, heartbeatIntervalMs, running);
+    }
+    if (filter.get() != null && !filter.get().isBlank()) {
+      refilter(); // health can change with time alone (a heartbeat going stale)
     }
     if (wanted && Duration.between(lastRequest, now).compareTo(SNAPSHOT_EVERY) >= 0) {
       requestSnapshot();
@@ -335,6 +361,7 @@ public final class ParticipantsViewModel {
 
   private void applySnapshot(FederationSnapshot s) {
     long t0 = System.nanoTime();
+    running = s.state() == io.flotilla.engine.api.FederationState.RUNNING;
     int before = rows.size();
     List<ParticipantRow> added = new java.util.ArrayList<>();
     for (FederationSnapshot.ParticipantSnapshot p : s.participants()) {

@@ -1,5 +1,6 @@
 package io.flotilla.console.app.timeline;
 
+import io.flotilla.engine.api.PhaseTimings;
 import io.flotilla.engine.api.RoundPhase;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * Everything the timeline knows about one round, for the details drawer: when it ran, whom it selected,
- * who contributed, whose updates were refused and why, and how long each phase took. Immutable.
+ * who contributed, whose updates were refused and why, how long each round phase took, and how long the
+ * contributors spent downloading, training and uploading ({@link #participantPhases()}). Immutable.
  *
  * @param version the model version it committed, or -1
  * @param endedAt null while it runs
@@ -45,9 +47,41 @@ public record RoundDetails(
    * @param answeredAt when it answered or was given up on; null while pending
    * @param trainingMillis local training time it reported (accepted updates), else -1
    * @param reason why it was refused or failed; empty otherwise
+   * @param phases the download / train / upload times it reported, or null
    */
   public record Answer(String participantId, SegmentOutcome outcome, Instant answeredAt, long trainingMillis,
-      String reason) {}
+      String reason, PhaseTimings phases) {}
+
+  /**
+   * Median and maximum of one participant phase over the contributors that reported it.
+   *
+   * @param reported how many contributors reported their phases
+   */
+  public record PhaseStats(long medianMillis, long maxMillis, int reported) {}
+
+  /**
+   * The duration breakdown of the participants' work: for download, train and upload (in that order), the
+   * median and maximum over the contributors (accepted updates) that reported phase timings; empty when none
+   * did. The median of an even count is the lower middle value (a time some contributor really took).
+   */
+  public Map<String, PhaseStats> participantPhases() {
+    List<PhaseTimings> reported = answers.stream()
+        .filter(a -> a.phases() != null
+            && (a.outcome() == SegmentOutcome.ACCEPTED || a.outcome() == SegmentOutcome.PARTIAL))
+        .map(Answer::phases).toList();
+    if (reported.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, PhaseStats> out = new java.util.LinkedHashMap<>();
+    out.put("download", stats(reported.stream().mapToLong(PhaseTimings::downloadMillis).sorted().toArray()));
+    out.put("train", stats(reported.stream().mapToLong(PhaseTimings::trainMillis).sorted().toArray()));
+    out.put("upload", stats(reported.stream().mapToLong(PhaseTimings::uploadMillis).sorted().toArray()));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static PhaseStats stats(long[] sorted) {
+    return new PhaseStats(sorted[(sorted.length - 1) / 2], sorted[sorted.length - 1], sorted.length);
+  }
 
   /** Participants whose updates went into the new model. */
   public List<String> contributorIds() {

@@ -21,8 +21,8 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /**
- * The body of the details drawer for one round: status, times, strategy, the duration of each phase,
- * contributors, refused updates with their reasons, and failures. Ids: {@code #roundDetails},
+ * The body of the details drawer for one round: status, times, strategy, the duration of each phase, the
+ * contributors' work (median and max download / train / upload, {@code #roundWork}), contributors, refused updates with their reasons, and failures. Ids: {@code #roundDetails},
  * {@code #roundStatus}, {@code #roundStrategy}, {@code #roundContributors}, {@code #roundRefused},
  * {@code #roundFailures}.
  *
@@ -76,6 +76,11 @@ public final class RoundDetailsPane {
 
     box.getChildren().add(section("Duration by phase"));
     box.getChildren().add(phaseBars(d));
+
+    Map<String, RoundDetails.PhaseStats> work = d.participantPhases();
+    int reported = work.isEmpty() ? 0 : work.values().iterator().next().reported();
+    box.getChildren().add(section("Participant work (" + reported + " reported)"));
+    box.getChildren().add(workTable(work));
 
     List<String> contributors = d.contributorIds();
     box.getChildren().add(section("Contributors (" + contributors.size() + ")"));
@@ -170,6 +175,33 @@ public final class RoundDetailsPane {
       bars.getChildren().add(line);
     }
     return bars;
+  }
+
+  /** Median and max of download / train / upload over the contributors that reported them. */
+  private static Node workTable(Map<String, RoundDetails.PhaseStats> work) {
+    GridPane g = new GridPane();
+    g.setId("roundWork");
+    g.getStyleClass().add("facts");
+    g.setHgap(16);
+    g.setVgap(3);
+    if (work.isEmpty()) {
+      g.add(muted("No contributor reported phase timings."), 0, 0);
+      return g;
+    }
+    g.addRow(0, muted(""), muted("median"), muted("max"));
+    int row = 1;
+    for (Map.Entry<String, RoundDetails.PhaseStats> e : work.entrySet()) {
+      Region swatch = new Region();
+      swatch.getStyleClass().addAll("legend-swatch", "work-" + e.getKey());
+      Label name = new Label(e.getKey(), swatch);
+      name.getStyleClass().add(Styles.TEXT_SMALL);
+      Label median = new Label(Units.duration(e.getValue().medianMillis()));
+      median.setId("work-" + e.getKey() + "-median");
+      Label max = new Label(Units.duration(e.getValue().maxMillis()));
+      max.setId("work-" + e.getKey() + "-max");
+      g.addRow(row++, name, median, max);
+    }
+    return g;
   }
 
   private static Node answers(String id, List<RoundDetails.Answer> list, Consumer<String> onParticipant,

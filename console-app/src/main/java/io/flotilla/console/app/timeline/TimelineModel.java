@@ -27,9 +27,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * selection to its answer with the outcome. Memory is bounded: a ring of rounds, each holding arrays sized
  * by its cohort, so 1,000 rounds of 100 participants take a few megabytes.
  *
- * <p>Times are epoch milliseconds of the coordinator's clock (from the events). The events carry no
- * download / train / upload timings yet, so a segment runs from selection to the answer; the training
- * time a participant reports is kept for the hover card.
+ * <p>Times are epoch milliseconds of the coordinator's clock (from the events). A segment runs from
+ * selection to the answer; the download / train / upload times a participant reports
+ * ({@link FederationEvent.UpdatePhases}, before or after its verdict) are kept with it (three more longs per
+ * cohort member), for the sub-blocks, the hover card and the round's duration breakdown.
  *
  * <p>Thread-safety (the chart-fx pattern): one writer thread calls {@link #apply} under the write lock; the
  * FX thread reads visible rounds and segments under the read lock while it draws, and polls
@@ -70,7 +71,12 @@ public final class TimelineModel {
   /** Draws the lanes: one call per visible segment. */
   @FunctionalInterface
   public interface SegmentVisitor {
-    void segment(int lane, long startMs, long endMs, SegmentOutcome outcome, long roundId);
+    /**
+     * @param downloadMs the download time the participant reported, -1 before (or without) a report; likewise
+     *     {@code trainMs} and {@code uploadMs}
+     */
+    void segment(int lane, long startMs, long endMs, SegmentOutcome outcome, long roundId, long downloadMs,
+        long trainMs, long uploadMs);
   }
 
   public TimelineModel() {
@@ -134,6 +140,14 @@ public final class TimelineModel {
         String why = ur.detail() == null || ur.detail().isBlank()
             ? ur.reason().name() : ur.reason().name() + ": " + ur.detail();
         answer(r, ur.participantId(), o, t, why);
+      }
+    } else if (e instanceof FederationEvent.UpdatePhases up) {
+      Round r = byId.get(up.roundId());
+      int i = r == null ? -1 : r.indexOf(up.participantId());
+      if (i >= 0) { // before or after its verdict: kept with the member either way
+        r.downloadMs[i] = up.timings().downloadMillis();
+        r.workTrainMs[i] = up.timings().trainMillis();
+        r.uploadMs[i] = up.timings().uploadMillis();
       }
     } else if (e instanceof ParticipantFailed pf) {
       Round r = byId.get(pf.roundId());
@@ -472,7 +486,7 @@ public final class TimelineModel {
           }
           long end = r.answeredMs[k] >= 0 ? r.answeredMs[k] : runningEnd;
           if (end >= fromMs) {
-            v.segment(row, r.startMs, end, r.outcomes[k], r.id);
+            v.segment(row, r.startMs, end, r.outcomes[k], r.id, r.downloadMs[k], r.workTrainMs[k], r.uploadMs[k]);
           }
         }
       }
@@ -503,7 +517,8 @@ public final class TimelineModel {
           if (ms >= r.startMs - slackMs && ms <= end + slackMs) {
             return new SegmentInfo(r.pids[k], r.id, r.outcomes[k], Instant.ofEpochMilli(r.startMs),
                 r.answeredMs[k] >= 0 ? Instant.ofEpochMilli(r.answeredMs[k]) : null,
-                r.deadlineMs >= 0 ? Instant.ofEpochMilli(r.deadlineMs) : null, r.trainingMs[k], r.reasons[k]);
+                r.deadlineMs >= 0 ? Instant.ofEpochMilli(r.deadlineMs) : null, r.trainingMs[k], r.reasons[k],
+                r.phases(k));
           }
         }
       }
@@ -561,10 +576,11 @@ public final class TimelineModel {
       List<RoundDetails.Answer> answers = new ArrayList<>();
       for (int k = 0; k < r.n; k++) {
         answers.add(new RoundDetails.Answer(r.pids[k], r.outcomes[k],
-            r.answeredMs[k] >= 0 ? Instant.ofEpochMilli(r.answeredMs[k]) : null, r.trainingMs[k], r.reasons[k]));
+            r.answeredMs[k] >= 0 ? Instant.ofEpochMilli(r.answeredMs[k]) : null, r.trainingMs[k], r.reasons[k],
+            r.phases(k)));
       }
       for (Member m : r.outsiders) {
-        answers.add(new RoundDetails.Answer(m.pid, m.outcome, Instant.ofEpochMilli(m.atMs), -1, m.reason));
+        answers.add(new RoundDetails.Answer(m.pid, m.outcome, Instant.ofEpochMilli(m.atMs), -1, m.reason, null));
       }
       answers.sort((a, b) -> natural(a.participantId(), b.participantId())); // as the lanes are
       long duration = r.durationMs >= 0 ? r.durationMs : r.endMs >= 0 ? r.endMs - r.startMs : -1;
@@ -628,6 +644,10 @@ public final class TimelineModel {
     final String[] pids;
     final long[] answeredMs;
     final long[] trainingMs;
+    // the phases the member reported (UpdatePhases), -1 until then
+    final long[] downloadMs;
+    final long[] workTrainMs;
+    final long[] uploadMs;
     final SegmentOutcome[] outcomes;
     final String[] reasons;
     final long[] phaseStartMs = new long[RoundPhase.values().length];
@@ -653,6 +673,9 @@ public final class TimelineModel {
       this.pids = new String[cohort];
       this.answeredMs = new long[cohort];
       this.trainingMs = new long[cohort];
+      this.downloadMs = new long[cohort];
+      this.workTrainMs = new long[cohort];
+      this.uploadMs = new long[cohort];
       this.outcomes = new SegmentOutcome[cohort];
       this.reasons = new String[cohort];
       this.index = new HashMap<>(cohort * 2);
@@ -665,10 +688,18 @@ public final class TimelineModel {
       pids[n] = pid;
       answeredMs[n] = -1;
       trainingMs[n] = -1;
+      downloadMs[n] = -1;
+      workTrainMs[n] = -1;
+      uploadMs[n] = -1;
       outcomes[n] = SegmentOutcome.PENDING;
       reasons[n] = "";
       index.put(pid, n);
       n++;
+    }
+
+    io.flotilla.engine.api.PhaseTimings phases(int k) {
+      return downloadMs[k] < 0 ? null
+          : new io.flotilla.engine.api.PhaseTimings(downloadMs[k], workTrainMs[k], uploadMs[k]);
     }
 
     int indexOf(String pid) {

@@ -42,7 +42,9 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
 /**
  * The Timeline page: a Gantt chart of rounds, one lane per participant, time left to right. The header band
  * shows each round (committed, aborted or running) with a tick at its deadline; each lane shows, per round,
- * the participant's segment from selection to answer, coloured by outcome. The wheel zooms around the
+ * the participant's segment from selection to answer, coloured by outcome; once the participant has reported
+ * its phase timings, a finished segment is split into download / train / upload sub-blocks above a thin band
+ * of the outcome colour (legend, hover card and round details show the three durations). The wheel zooms around the
  * mouse, dragging pans (both ways), Shift+wheel scrolls lanes; hovering shows exact times and clicking a
  * round opens its details.
  *
@@ -75,6 +77,11 @@ public final class TimelineView {
   private final VBox hoverCard = new VBox(2);
   private final CssPalette palette;
   private final Color[] outcomeColors = new Color[SegmentOutcome.values().length];
+  /** Style classes (and legend labels after the dash) of a participant's work inside a segment. */
+  static final String[] WORK = {"work-download", "work-train", "work-upload"};
+  /** Height of the outcome band under the work sub-blocks of a finished segment. */
+  static final double OUTCOME_BAND_H = 3;
+  private final Color[] workColors = new Color[WORK.length];
   private Color bg;
   private Color stripe;
   private Color grid;
@@ -120,13 +127,13 @@ public final class TimelineView {
     this.model = vm.model();
     this.vp = vm.viewport();
     this.onRoundClicked = onRoundClicked;
-    String[] classes = new String[SegmentOutcome.values().length + 11];
+    String[] classes = new String[SegmentOutcome.values().length + 14];
     int i = 0;
     for (SegmentOutcome o : SegmentOutcome.values()) {
       classes[i++] = o.styleClass();
     }
     String[] others = {"tl-bg", "tl-stripe", "tl-grid", "tl-text", "tl-muted", "tl-deadline", "tl-select",
-        "tl-focus", "tl-committed", "tl-aborted", "tl-running"};
+        "tl-focus", "tl-committed", "tl-aborted", "tl-running", WORK[0], WORK[1], WORK[2]};
     System.arraycopy(others, 0, classes, i, others.length);
     palette = new CssPalette(classes);
     palette.onChange(() -> {
@@ -260,6 +267,16 @@ public final class TimelineView {
       l.getStyleClass().addAll(Styles.TEXT_SMALL, "legend-item");
       legend.getChildren().add(l);
     }
+    Region sep = new Region();
+    sep.setMinWidth(8);
+    legend.getChildren().add(sep);
+    for (String w : WORK) { // the sub-blocks of a finished segment, above its outcome band
+      Region swatch = new Region();
+      swatch.getStyleClass().addAll("legend-swatch", w);
+      Label l = new Label(w.substring("work-".length()), swatch);
+      l.getStyleClass().addAll(Styles.TEXT_SMALL, "legend-item");
+      legend.getChildren().add(l);
+    }
     Label title = new Label("Round timeline");
     title.getStyleClass().addAll(Styles.TITLE_4, "card-title");
     Region spacer = new Region();
@@ -308,7 +325,11 @@ public final class TimelineView {
       } else {
         hoverCard.getChildren().add(line("answered", "not yet"));
       }
-      if (s.trainingMillis() >= 0) {
+      if (s.phases() != null) {
+        hoverCard.getChildren().addAll(line("download", Units.duration(s.phases().downloadMillis())),
+            line("train", Units.duration(s.phases().trainMillis())),
+            line("upload", Units.duration(s.phases().uploadMillis())));
+      } else if (s.trainingMillis() >= 0) {
         hoverCard.getChildren().add(line("training (reported)", Units.duration(s.trainingMillis())));
       }
       if (s.deadline() != null) {
@@ -520,6 +541,9 @@ public final class TimelineView {
     for (SegmentOutcome o : SegmentOutcome.values()) {
       outcomeColors[o.ordinal()] = palette.color(o.styleClass());
     }
+    for (int k = 0; k < WORK.length; k++) {
+      workColors[k] = palette.color(WORK[k]);
+    }
     bg = palette.color("tl-bg");
     stripe = palette.color("tl-stripe");
     grid = palette.color("tl-grid");
@@ -632,7 +656,8 @@ public final class TimelineView {
       g.beginPath();
       g.rect(0, TOP, w, h - TOP);
       g.clip();
-      model.visitSegments(from, to, firstLane, lastLane, (lane, start, end, outcome, roundId) -> {
+      boolean split = !vm.compactProperty().get();
+      model.visitSegments(from, to, firstLane, lastLane, (lane, start, end, outcome, roundId, dl, tr, up) -> {
         double x0 = Math.max(-2, vp.xOf(start));
         double x1 = Math.min(w + 2, vp.xOf(end));
         int px0 = (int) Math.floor(x0);
@@ -644,8 +669,12 @@ public final class TimelineView {
           lastPx[lane - fl] = px0;
           px1 = px0 + 1;
         }
+        double y = laneY(lane);
         g.setFill(outcomeColors[outcome.ordinal()]);
-        g.fillRect(px0, laneY(lane), px1 - px0, laneH);
+        g.fillRect(px0, y, px1 - px0, laneH);
+        if (split && dl >= 0 && outcome.isFinal() && px1 - px0 >= 6) {
+          drawWork(g, start, end, dl, tr, up, px0, px1, y, laneH);
+        }
       });
       g.restore();
     }
@@ -672,6 +701,34 @@ public final class TimelineView {
     }
     drawGutter(firstLane, lastLane);
     syncBars();
+  }
+
+  /**
+   * The download / train / upload sub-blocks of a finished segment, from its start, above a band of the
+   * outcome colour. Widths follow the reported milliseconds on the time axis; when they add up to more than
+   * the segment (the participant's clock, or a simulated device, ran longer than the coordinator saw) they are
+   * scaled down together to fill it. Whatever the segment has left (waiting for the verdict) keeps the
+   * outcome colour at full height.
+   */
+  private void drawWork(GraphicsContext g, long start, long end, long dl, long tr, long up, int px0, int px1,
+      double y, double laneH) {
+    long total = dl + tr + up;
+    if (total <= 0) {
+      return;
+    }
+    double scale = Math.min(1.0, Math.max(1, end - start) / (double) total);
+    long[] ms = {dl, tr, up};
+    double t = start;
+    int left = (int) Math.max(px0, Math.round(vp.xOf(t)));
+    for (int k = 0; k < ms.length; k++) {
+      t += ms[k] * scale;
+      int right = (int) Math.min(px1, Math.round(vp.xOf(t)));
+      if (right > left) {
+        g.setFill(workColors[k]);
+        g.fillRect(left, y, right - left, laneH - OUTCOME_BAND_H);
+      }
+      left = Math.max(left, right);
+    }
   }
 
   private double laneY(int lane) {

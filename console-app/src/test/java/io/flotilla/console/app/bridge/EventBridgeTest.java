@@ -44,6 +44,30 @@ class EventBridgeTest {
   }
 
   @Test
+  void heartbeatsOfOneParticipantInABatchCollapseToTheNewestAndEverythingElseStaysInOrder() {
+    ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
+    List<List<FederationEvent>> batches = new ArrayList<>();
+    try (EventBridge bridge = new EventBridge(posted::add, Duration.ZERO, batches::add)) {
+      long seq = 0;
+      for (int beat = 0; beat < 5; beat++) {
+        for (int p = 0; p < 1000; p++) {
+          bridge.accept(new FederationEvent.ParticipantHeartbeat(++seq, Instant.EPOCH, "p" + p,
+              io.flotilla.engine.api.Health.mains(beat / 10.0), 0, "idle"));
+        }
+        bridge.accept(event(++seq));
+      }
+      posted.poll().run();
+      List<FederationEvent> batch = batches.get(0);
+      assertThat(batch).hasSize(1000 + 5);
+      assertThat(batch).filteredOn(FederationEvent.ParticipantHeartbeat.class::isInstance)
+          .allSatisfy(e -> assertThat(((FederationEvent.ParticipantHeartbeat) e).health().cpuLoad()).isEqualTo(0.4));
+      assertThat(batch).filteredOn(RoundAborted.class::isInstance).extracting(FederationEvent::seq)
+          .containsExactly(1001L, 2002L, 3003L, 4004L, 5005L);
+      assertThat(batch).extracting(FederationEvent::seq).isSorted();
+    }
+  }
+
+  @Test
   void withADirectExecutorEveryEventIsDeliveredAtOnce() {
     List<FederationEvent> seen = new ArrayList<>();
     try (EventBridge bridge = new EventBridge(Runnable::run, Duration.ZERO, seen::addAll)) {

@@ -56,6 +56,47 @@ class ParticipantsViewModelTest {
   }
 
   @Test
+  void heartbeatsShowTheirAgeAndTelemetryAndAStaleOneTurnsTheRowBad() {
+    // the clock reads T0 + 10 s; heartbeats every second from p1, p2 beat twice long ago, p3 on a low battery
+    vm.heartbeatInterval(java.time.Duration.ofSeconds(1));
+    vm.apply(List.of(ev.state(FederationState.CREATED, FederationState.RUNNING, "started", 0),
+        ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.3), 9_000),
+        ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.35), 10_000),
+        ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, false, 0.2, 2L << 30), 4_000),
+        ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, false, 0.2, 2L << 30), 5_000),
+        ev.heartbeat("p3", new io.flotilla.engine.api.Health(0.05, false, 0.95, 1L << 30), 9_500)));
+    vm.tick();
+    ParticipantRow p1 = vm.find("p1");
+    assertThat(p1.lastHeartbeatTextProperty().get()).isEqualTo("just now");
+    assertThat(p1.cpuLoadProperty().get()).isEqualTo(0.35);
+    assertThat(p1.onMains()).isTrue();
+    assertThat(p1.heartbeatIntervalMillis()).isEqualTo(1_000);
+    assertThat(p1.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    ParticipantRow p2 = vm.find("p2");
+    assertThat(p2.lastHeartbeatTextProperty().get()).isEqualTo("5 s ago");
+    assertThat(p2.stale()).as("5 s > 3 intervals of 1 s").isTrue();
+    assertThat(p2.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.BAD);
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.BAD);
+    assertThat(p2.batteryProperty().get()).isEqualTo(0.8);
+    assertThat(p2.freeMemoryProperty().get()).isEqualTo(2L << 30);
+    ParticipantRow p3 = vm.find("p3");
+    assertThat(p3.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.WARN);
+    assertThat(vm.countsProperty().get()).endsWith("2 need attention");
+    // paused: nobody is expected to beat (a simulation beats between rounds), so nothing is stale
+    vm.apply(List.of(ev.state(FederationState.RUNNING, FederationState.PAUSED, "operator", 10_000)));
+    vm.tick();
+    assertThat(p2.stale()).isFalse();
+    assertThat(p2.heartbeatHealthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    vm.apply(List.of(ev.state(FederationState.PAUSED, FederationState.RUNNING, "operator", 10_000)));
+    vm.tick();
+    assertThat(p2.stale()).isTrue();
+    // a fresh heartbeat makes p2 good again at once
+    vm.apply(List.of(ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, true, 0.2, 2L << 30), 10_000)));
+    assertThat(p2.stale()).isFalse();
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+  }
+
+  @Test
   void theFilterMatchesIdDeviceStateAndHealth() {
     vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0),
         ev.joined("p10", "phone", 100, 0), ev.suspended("p10", 3, 0.1, 1)));

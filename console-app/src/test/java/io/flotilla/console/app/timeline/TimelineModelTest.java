@@ -18,7 +18,7 @@ class TimelineModelTest {
 
   private List<Seg> segments(long from, long to) {
     List<Seg> out = new ArrayList<>();
-    model.visitSegments(from, to, 0, Integer.MAX_VALUE, (row, s, e, o, r) -> out.add(new Seg(row, s, e, o, r)));
+    model.visitSegments(from, to, 0, Integer.MAX_VALUE, (row, s, e, o, r, dl, tr, up) -> out.add(new Seg(row, s, e, o, r)));
     return out;
   }
 
@@ -56,6 +56,34 @@ class TimelineModelTest {
         .containsExactly("p5");
     assertThat(d.deadline()).isEqualTo(ev.at(60_000));
     assertThat(d.version()).isEqualTo(1);
+  }
+
+  @Test
+  void reportedPhasesStayWithTheSegmentWhicheverArrivesFirstAndRoundDetailsBreakThemDown() {
+    List<long[]> seen = new ArrayList<>();
+    model.apply(ev.open(1, 0, 60_000, "p1", "p2", "p3", "p4"));
+    model.apply(List.of(
+        ev.phases(1, "p1", 100, 600, 300, 900), // before its verdict
+        ev.accepted(1, "p1", 1_000, 0.5),
+        ev.accepted(1, "p2", 1_100, 0.5),
+        ev.phases(1, "p2", 200, 800, 100, 1_150), // after it
+        ev.accepted(1, "p3", 1_200, 0.5),
+        ev.phases(1, "p3", 50, 400, 900, 1_250),
+        ev.rejected(1, "p4", RejectReason.SUSPICIOUS_NORM, "too big", 1_300),
+        ev.phases(1, "p4", 9_000, 9_000, 9_000, 1_350), // not a contributor: not in the breakdown
+        ev.phases(1, "stranger", 1, 1, 1, 1_400))); // outside the cohort: ignored
+    model.apply(ev.close(1, 1_500, 3, 4, 0.7));
+    model.visitSegments(ms(0), ms(2_000), model.laneOf("p1"), model.laneOf("p1"),
+        (row, s, e, o, r, dl, tr, up) -> seen.add(new long[] {dl, tr, up}));
+    assertThat(seen).singleElement().isEqualTo(new long[] {100, 600, 300});
+    SegmentInfo p2 = model.segmentAt(ms(500), model.laneOf("p2"), 0);
+    assertThat(p2.phases()).isEqualTo(new io.flotilla.engine.api.PhaseTimings(200, 800, 100));
+
+    java.util.Map<String, RoundDetails.PhaseStats> work = model.details(1).participantPhases();
+    assertThat(work.keySet()).containsExactly("download", "train", "upload");
+    assertThat(work.get("download")).isEqualTo(new RoundDetails.PhaseStats(100, 200, 3));
+    assertThat(work.get("train")).isEqualTo(new RoundDetails.PhaseStats(600, 800, 3));
+    assertThat(work.get("upload")).isEqualTo(new RoundDetails.PhaseStats(300, 900, 3));
   }
 
   @Test
@@ -115,7 +143,7 @@ class TimelineModelTest {
     }
     List<Seg> segs = new ArrayList<>();
     model.visitSegments(ms(3_000), ms(4_700), model.laneOf("p4"), model.laneOf("p5"),
-        (row, s, e, o, r) -> segs.add(new Seg(row, s, e, o, r)));
+        (row, s, e, o, r, dl, tr, up) -> segs.add(new Seg(row, s, e, o, r)));
     assertThat(segs).extracting(Seg::round).containsExactlyInAnyOrder(4L, 4L, 5L);
     List<Long> rounds = new ArrayList<>();
     model.visitRounds(ms(3_000), ms(4_700), (id, s, e, d, p) -> rounds.add(id));
@@ -162,7 +190,7 @@ class TimelineModelTest {
     long t0 = System.nanoTime();
     int[] n = new int[1];
     // a 50-lane window over the whole history, the worst case for a zoomed-out view
-    big.visitSegments(big.firstStartMs(), big.latestMs(), 0, 49, (row, s, e, o, r) -> n[0]++);
+    big.visitSegments(big.firstStartMs(), big.latestMs(), 0, 49, (row, s, e, o, r, dl, tr, up) -> n[0]++);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(n[0]).isEqualTo(5_000);
     assertThat(millis).isLessThan(200);

@@ -103,6 +103,26 @@ public final class AbRun {
       return s == null ? "no significant difference at 0.05" : arm(s).strategy() + " is better (p < 0.05)";
     }
 
+    /** The Wilcoxon signed-rank p-value (for callers that do not see the engine's {@code converge} package). */
+    public double wilcoxonP() {
+      return wilcoxon.pValue();
+    }
+
+    /** The paired t-test p-value. */
+    public double pairedTP() {
+      return pairedT.pValue();
+    }
+
+    /** Mean of (A − B) over the paired per-participant accuracies. */
+    public double meanDifference() {
+      return wilcoxon.meanDifference();
+    }
+
+    /** Number of pairs (participants the final models were evaluated on). */
+    public int pairs() {
+      return wilcoxon.pairs();
+    }
+
     /** Arm {@code s}. */
     public Arm arm(Side s) {
       return s == Side.A ? a : b;

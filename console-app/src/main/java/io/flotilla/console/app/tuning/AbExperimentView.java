@@ -117,7 +117,13 @@ public final class AbExperimentView {
     // a disabled control shows no tooltip: the section (never disabled itself) carries it
     Tooltip why = new Tooltip();
     why.textProperty().bind(vm.unavailableReasonProperty());
-    vm.availableProperty().addListener((o, was, is) -> Tooltip.install(root, is ? null : why));
+    vm.availableProperty().addListener((o, was, is) -> {
+      if (is) {
+        Tooltip.uninstall(root, why);
+      } else {
+        Tooltip.install(root, why);
+      }
+    });
     if (!vm.availableProperty().get()) {
       Tooltip.install(root, why);
     }

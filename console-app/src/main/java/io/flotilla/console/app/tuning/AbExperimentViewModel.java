@@ -225,10 +225,11 @@ public final class AbExperimentViewModel {
     starting = true;
     message.set("Starting: " + plan.subject() + "…");
     AbGate g = gate;
-    Extensions runExtensions = scenario.plugins() == null ? extensions : Extensions.load(scenario.plugins());
+    java.nio.file.Path plugins = scenario.plugins();
     CompletableFuture<AbRun.Experiment> result = new CompletableFuture<>();
     CompletableFuture.supplyAsync(() -> {
       g.authorizeStart(plan.subject());
+      Extensions runExtensions = plugins == null ? extensions : Extensions.load(plugins); // reads jars: not on the UI
       g.record("experiment.started", plan.subject(), plan.detail());
       AbListener view = observer.get();
       AbRun.Experiment x = AbRun.start(config, LearningOptions.none(), plan.strategyA(), plan.strategyB(),

@@ -19,6 +19,8 @@ import io.flotilla.console.app.enrollments.EnrollmentsView;
 import io.flotilla.console.app.enrollments.EnrollmentsViewModel;
 import io.flotilla.console.app.enrollments.OperatorIdentity;
 import io.flotilla.console.app.history.FederationHistory;
+import io.flotilla.console.app.enrollments.ExperimentAudit;
+import io.flotilla.console.app.learning.AbCurvesViewModel;
 import io.flotilla.console.app.learning.LearningView;
 import io.flotilla.console.app.models.ModelVersionRow;
 import io.flotilla.console.app.models.ModelsView;
@@ -39,6 +41,7 @@ import io.flotilla.console.app.timeline.RoundDetails;
 import io.flotilla.console.app.timeline.RoundDetailsPane;
 import io.flotilla.console.app.timeline.TimelineModel;
 import io.flotilla.console.app.timeline.TimelineView;
+import io.flotilla.console.app.tuning.AbExperimentViewModel;
 import io.flotilla.console.app.tuning.TuningView;
 import io.flotilla.console.app.tuning.TuningViewModel;
 import io.flotilla.engine.api.Extensions;
@@ -118,6 +121,8 @@ public final class FlotillaConsoleApp extends Application {
   private final OperatorIdentity operator;
   private EnrollmentsViewModel enrollments;
   private TuningViewModel tuning;
+  private AbExperimentViewModel abExperiment;
+  private AbCurvesViewModel abCurves;
   private Function<Window, Path> bundleTarget;
   private Rectangle2D normalBounds;
 
@@ -224,7 +229,11 @@ public final class FlotillaConsoleApp extends Application {
     faults.onInjected(i -> owner.faultInjected(i.describe(), i.fault().participantId()));
     faults.onFailure(owner::operationFailed);
     enrollments = new EnrollmentsViewModel(Platform::runLater, io);
-    tuning = new TuningViewModel(Platform::runLater, Extensions.load());
+    Extensions extensions = Extensions.load();
+    tuning = new TuningViewModel(Platform::runLater, extensions);
+    abCurves = new AbCurvesViewModel(Platform::runLater, chartWriter, EventBridge.DEFAULT_INTERVAL);
+    abExperiment = new AbExperimentViewModel(Platform::runLater, io, extensions, abCurves::follow);
+    abExperiment.onFailure(owner::operationFailed);
     EnrollmentsViewModel enrollmentsModel = enrollments;
     vm.pageProperty().addListener((ob, was, is) -> enrollmentsModel.active(is == Page.ENROLLMENTS));
     drawer = new DetailDrawer();
@@ -279,11 +288,16 @@ public final class FlotillaConsoleApp extends Application {
       GovernedFederation fed = operator.govern(sim.federation(), trust);
       EnrollmentsViewModel enrollmentsModel = enrollments;
       TuningViewModel tuningModel = tuning;
+      AbExperimentViewModel abModel = abExperiment;
       Platform.runLater(() -> {
         if (trust != null) {
           enrollmentsModel.attach(trust, fed);
         }
         tuningModel.attach(fed, SessionInfo.planned(o.simulation()).strategy(), operator.name());
+        abModel.attach(o.simulation(), () -> tuningModel.current("strategy"), o.serve() == null ? null
+            : "this federation is served to participant processes (--serve); an A/B experiment splits an "
+            + "in-process simulation's participants, and remote ones cannot be re-assigned to arms",
+            new ExperimentAudit(fed, trust, Clock.systemUTC()));
       });
       model.sessionReady(fed, history,
           SessionInfo.planned(o.simulation()).loaded(sim.federation().config().name(), sim.dataDescription()),
@@ -324,6 +338,8 @@ public final class FlotillaConsoleApp extends Application {
     ConsoleView.Theme theme = console.theme();
     vm.close();
     tuning.close();
+    abExperiment.close();
+    abCurves.close();
     drawer.close();
     EmbeddedSession old = session;
     build(next, theme, page);
@@ -363,7 +379,7 @@ public final class FlotillaConsoleApp extends Application {
     pages.put(Page.TIMELINE, timelineView.node());
     participantsView = new ParticipantsView(vm.participants(), this::openParticipant);
     pages.put(Page.PARTICIPANTS, participantsView.node());
-    pages.put(Page.LEARNING, new LearningView(vm.learning()).node());
+    pages.put(Page.LEARNING, new LearningView(vm.learning(), abCurves).node());
     modelsView = new ModelsView(vm.models(), exportTarget, this::openVersion);
     pages.put(Page.MODELS, modelsView.node());
     pages.put(Page.AUDIT, new AuditView(vm.audit()).node());
@@ -372,7 +388,7 @@ public final class FlotillaConsoleApp extends Application {
     pages.put(Page.CALIBRATION, new CalibrationView(vm.calibration(), this::openParticipantById).node());
     pages.put(Page.FAULTS, new FaultsView(faults).node());
     pages.put(Page.ENROLLMENTS, new EnrollmentsView(enrollments, bundleTarget, vm.serverAddressProperty()).node());
-    tuningView = new TuningView(tuning);
+    tuningView = new TuningView(tuning, abExperiment);
     pages.put(Page.TUNING, tuningView.node());
     vm.timeline().detailsProperty().addListener((o, was, d) -> {
       if (d != null && ("round:" + d.roundId()).equals(drawer.subject())) {
@@ -514,6 +530,16 @@ public final class FlotillaConsoleApp extends Application {
     return tuning;
   }
 
+  /** The Tuning page's A/B experiment. FX thread. */
+  public AbExperimentViewModel abExperiment() {
+    return abExperiment;
+  }
+
+  /** The Learning page's A/B overlay. FX thread. */
+  public AbCurvesViewModel abCurves() {
+    return abCurves;
+  }
+
   public ModelsView modelsView() {
     return modelsView;
   }
@@ -550,6 +576,8 @@ public final class FlotillaConsoleApp extends Application {
     if (vm != null) {
       vm.close();
       tuning.close();
+      abExperiment.close();
+      abCurves.close();
     }
     if (session != null) {
       session.close();

@@ -17,7 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An A/B comparison of two aggregation strategies (issue 7, ADR 0015): the participants are split into two
@@ -25,12 +29,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * strategy, side by side, on the same data partition and initial model. The report holds both learning
  * curves and a significance test on the final metric: each final model is evaluated on every participant's
  * local data, and the paired per-participant accuracies are compared with the Wilcoxon signed-rank test
- * (and a paired t-test). Deterministic under the seed: each arm is a deterministic simulation. Not
- * thread-safe; use once.
+ * (and a paired t-test). Deterministic under the seed: each arm is a deterministic simulation.
+ *
+ * <p>{@link #run} runs offline on the calling thread (the {@code flotilla simulate --ab} report);
+ * {@link #start} runs the same thing in the background, observable through an {@link AbListener} and
+ * controllable (pause, resume, stop) through the returned {@link Experiment} (ADR 0017). Static methods are
+ * thread-safe; an {@link Experiment} is thread-safe.
  */
 public final class AbRun {
+  private static final Logger log = LoggerFactory.getLogger(AbRun.class);
+
+  /** Significance level of the verdict. */
+  public static final double ALPHA = 0.05;
+
   /** How participants are split between the arms. */
   public enum Split { RANDOM, ALTERNATE }
+
+  /** One of the two arms. */
+  public enum Side { A, B }
+
+  /**
+   * What a run is about to do, known once both arms are built: the strategies, the participants of each
+   * arm, the rounds, the split and the seed.
+   */
+  public record Plan(String strategyA, String strategyB, List<String> participantsA, List<String> participantsB,
+      int rounds, Split split, long seed) {
+    public Plan {
+      participantsA = List.copyOf(participantsA);
+      participantsB = List.copyOf(participantsB);
+    }
+
+    public String strategy(Side s) {
+      return s == Side.A ? strategyA : strategyB;
+    }
+
+    public List<String> participants(Side s) {
+      return s == Side.A ? participantsA : participantsB;
+    }
+  }
 
   /** One arm's outcome. */
   public record Arm(String strategy, List<String> participants, List<Map<String, Object>> curve, String modelSha256,
@@ -49,10 +85,47 @@ public final class AbRun {
       m.put("metric", "per-participant accuracy of each final model on that participant's local data");
       m.put("wilcoxon", test(wilcoxon));
       m.put("paired_t", test(pairedT));
-      m.put("verdict", wilcoxon.pValue() < 0.05
-          ? (wilcoxon.meanDifference() > 0 ? a.strategy() : b.strategy()) + " is better (p < 0.05)"
-          : "no significant difference at 0.05");
+      m.put("verdict", verdict());
       return m;
+    }
+
+    /** The arm whose final model is better on the participants' data (Wilcoxon, p &lt; 0.05), or null. */
+    public Side better() {
+      if (!(wilcoxon.pValue() < ALPHA)) {
+        return null;
+      }
+      return wilcoxon.meanDifference() > 0 ? Side.A : Side.B;
+    }
+
+    /** "fedavg is better (p &lt; 0.05)" or "no significant difference at 0.05" (the report's verdict). */
+    public String verdict() {
+      Side s = better();
+      return s == null ? "no significant difference at 0.05" : arm(s).strategy() + " is better (p < 0.05)";
+    }
+
+    /** The Wilcoxon signed-rank p-value (for callers that do not see the engine's {@code converge} package). */
+    public double wilcoxonP() {
+      return wilcoxon.pValue();
+    }
+
+    /** The paired t-test p-value. */
+    public double pairedTP() {
+      return pairedT.pValue();
+    }
+
+    /** Mean of (A − B) over the paired per-participant accuracies. */
+    public double meanDifference() {
+      return wilcoxon.meanDifference();
+    }
+
+    /** Number of pairs (participants the final models were evaluated on). */
+    public int pairs() {
+      return wilcoxon.pairs();
+    }
+
+    /** Arm {@code s}. */
+    public Arm arm(Side s) {
+      return s == Side.A ? a : b;
     }
 
     private static Map<String, Object> arm(Arm x) {
@@ -119,72 +192,244 @@ public final class AbRun {
   }
 
   /**
-   * Runs both arms side by side and tests the difference.
+   * Runs both arms side by side on the calling thread and tests the difference.
    *
    * @throws IllegalArgumentException for a bad strategy or configuration
+   * @throws IllegalStateException when an arm does not finish within {@code timeout} or fails
    */
   public static Result run(SimulationConfig config, LearningOptions learning, String strategyA, String strategyB,
       Split how, Extensions extensions, Clock clock, Duration timeout) throws InterruptedException {
-    extensions.strategy(strategyA); // fail early on a bad spec
-    extensions.strategy(strategyB);
-    FederatedData data = InProcessSimulation.loadData(config);
-    int n = data.participants();
-    List<Set<Integer>> cohorts = split(n, how, config.seed());
-    List<List<Map<String, Object>>> curves = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
-    List<InProcessSimulation> sims = new ArrayList<>();
-    try {
-      String[] strategies = {strategyA, strategyB};
-      for (int k = 0; k < 2; k++) {
-        SimulationConfig c = config.withStrategy(strategies[k]);
-        InProcessSimulation sim = InProcessSimulation.createArm(c, learning, cohorts.get(k), "ab-" + (k == 0 ? "a" : "b"),
-            extensions, clock);
-        List<Map<String, Object>> curve = curves.get(k);
-        sim.federation().subscribe(e -> {
-          if (e instanceof FederationEvent.RoundCommitted rc) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("round", rc.roundId());
-            row.put("test_accuracy", rc.metrics().getOrDefault("test_accuracy", Double.NaN));
-            row.put("test_loss", rc.metrics().getOrDefault("test_loss", Double.NaN));
-            curve.add(row);
-          }
-        });
-        sims.add(sim);
+    Objects.requireNonNull(timeout, "timeout");
+    return new Execution(config, learning, strategyA, strategyB, how, extensions, clock, AbListener.NONE)
+        .execute(timeout);
+  }
+
+  /**
+   * Starts the same run as {@link #run} on a background thread and returns at once; {@code listener} follows
+   * it (plan, every event of both arms, result). The arms run until their rounds are done (or a stopping
+   * rule ends them) or until {@link Experiment#stop()}; the result is the one {@link #run} returns for the
+   * same arguments (bit-identical final models: observing does not change the run).
+   *
+   * @throws IllegalArgumentException for a bad strategy or fewer than two participants (nothing is started)
+   */
+  public static Experiment start(SimulationConfig config, LearningOptions learning, String strategyA,
+      String strategyB, Split how, Extensions extensions, Clock clock, AbListener listener) {
+    Execution x = new Execution(config, learning, strategyA, strategyB, how, extensions, clock,
+        Objects.requireNonNull(listener, "listener"));
+    Experiment e = new Experiment(x);
+    Thread t = new Thread(e::runInBackground, "flotilla-ab-run");
+    t.setDaemon(true);
+    t.start();
+    return e;
+  }
+
+  /**
+   * A running A/B experiment: pause, resume or stop both arms together, and its result. Thread-safe; the
+   * controls are no-ops once the run has ended.
+   */
+  public static final class Experiment {
+    private final Execution execution;
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+
+    private Experiment(Execution execution) {
+      this.execution = execution;
+    }
+
+    private void runInBackground() {
+      Result r;
+      try {
+        r = execution.execute(null);
+      } catch (Throwable e) {
+        log.warn("A/B run failed: {}", e.toString(), e);
+        result.completeExceptionally(e);
+        execution.deliver(() -> execution.listener.failed(e));
+        return;
+      }
+      execution.deliver(() -> execution.listener.finished(r));
+      result.complete(r);
+    }
+
+    /** Lets both arms finish their current round, then holds them. */
+    public void pause() {
+      execution.control(Control.PAUSE);
+    }
+
+    /** Continues both arms after {@link #pause()}. */
+    public void resume() {
+      execution.control(Control.RESUME);
+    }
+
+    /**
+     * Stops both arms (their current rounds are aborted); the result is then computed on the models they
+     * reached, with state {@code stopped}.
+     */
+    public void stop() {
+      execution.control(Control.STOP);
+    }
+
+    /** Completes with the result once both arms have ended, or exceptionally with what went wrong. */
+    public CompletableFuture<Result> result() {
+      return result;
+    }
+
+    public boolean isDone() {
+      return result.isDone();
+    }
+  }
+
+  private enum Control { PAUSE, RESUME, STOP }
+
+  /** One run: builds the arms, runs them, evaluates both final models on every participant's data. */
+  private static final class Execution {
+    private final SimulationConfig config;
+    private final LearningOptions learning;
+    private final String[] strategies;
+    private final Split how;
+    private final Extensions extensions;
+    private final Clock clock;
+    private final AbListener listener;
+    private final List<InProcessSimulation> sims = new ArrayList<>(); // guarded by this
+    private boolean started; // guarded by this
+    private boolean ended; // guarded by this
+    private boolean stopRequested; // guarded by this
+    private boolean pauseRequested; // guarded by this
+
+    Execution(SimulationConfig config, LearningOptions learning, String strategyA, String strategyB, Split how,
+        Extensions extensions, Clock clock, AbListener listener) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.learning = Objects.requireNonNull(learning, "learning");
+      this.how = Objects.requireNonNull(how, "split");
+      this.extensions = Objects.requireNonNull(extensions, "extensions");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      this.listener = listener;
+      extensions.strategy(strategyA); // fail early on a bad spec
+      extensions.strategy(strategyB);
+      this.strategies = new String[] {strategyA, strategyB};
+    }
+
+    void deliver(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        log.warn("an A/B listener failed: {}", e.toString(), e);
+      }
+    }
+
+    synchronized void control(Control c) {
+      if (ended) {
+        return;
+      }
+      switch (c) {
+        case STOP -> stopRequested = true;
+        case PAUSE -> pauseRequested = true;
+        case RESUME -> pauseRequested = false;
+        default -> throw new AssertionError(c);
+      }
+      if (!started) {
+        return; // applied when the arms start
       }
       for (InProcessSimulation s : sims) {
-        s.start();
-      }
-      for (InProcessSimulation s : sims) {
-        if (!s.await(timeout)) {
-          throw new IllegalStateException("A/B arm " + s.federation().config().name() + " did not finish in " + timeout);
+        if (s.federation().state().isTerminal()) {
+          continue; // this arm is already done
+        }
+        switch (c) {
+          case STOP -> s.federation().stop();
+          case PAUSE -> s.federation().pause();
+          case RESUME -> s.federation().resume();
+          default -> throw new AssertionError(c);
         }
       }
-      List<Dataset> shards = data.participantTrain();
+    }
+
+    /** @param timeout per arm; null waits as long as it takes */
+    Result execute(Duration timeout) throws InterruptedException {
+      FederatedData data = InProcessSimulation.loadData(config);
+      int n = data.participants();
+      List<Set<Integer>> cohorts = split(n, how, config.seed());
       int width = Integer.toString(n - 1).length();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         ids.add(String.format(Locale.ROOT, "p%0" + width + "d", i));
       }
-      double[][] acc = new double[2][n];
-      Arm[] arms = new Arm[2];
-      for (int k = 0; k < 2; k++) {
-        InProcessSimulation s = sims.get(k);
-        float[] params = s.federation().globalModel().copyParameters();
-        for (int i = 0; i < n; i++) {
-          Evaluation ev = s.model().evaluate(params, shards.get(i));
-          acc[k][i] = ev.accuracy();
+      List<List<String>> members = List.of(cohorts.get(0).stream().map(ids::get).toList(),
+          cohorts.get(1).stream().map(ids::get).toList());
+      List<List<Map<String, Object>>> curves = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+      try {
+        for (int k = 0; k < 2; k++) {
+          SimulationConfig c = config.withStrategy(strategies[k]);
+          InProcessSimulation sim = InProcessSimulation.createArm(c, learning, cohorts.get(k),
+              "ab-" + (k == 0 ? "a" : "b"), extensions, clock);
+          synchronized (this) {
+            sims.add(sim);
+          }
+          List<Map<String, Object>> curve = curves.get(k);
+          Side side = k == 0 ? Side.A : Side.B;
+          sim.federation().subscribe(e -> {
+            if (e instanceof FederationEvent.RoundCommitted rc) {
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("round", rc.roundId());
+              row.put("test_accuracy", rc.metrics().getOrDefault("test_accuracy", Double.NaN));
+              row.put("test_loss", rc.metrics().getOrDefault("test_loss", Double.NaN));
+              curve.add(row);
+            }
+            if (listener != AbListener.NONE) {
+              deliver(() -> listener.event(side, e));
+            }
+          });
         }
-        List<String> members = cohorts.get(k).stream().map(ids::get).toList();
-        arms[k] = new Arm(k == 0 ? strategyA : strategyB, members, List.copyOf(curves.get(k)),
-            s.federation().globalModel().sha256(), s.federation().state().name().toLowerCase(Locale.ROOT), acc[k]);
-        if (s.federation().state() == FederationState.FAILED) {
-          throw new IllegalStateException("A/B arm " + arms[k].strategy() + " failed");
+        Plan plan = new Plan(strategies[0], strategies[1], members.get(0), members.get(1), config.rounds(), how,
+            config.seed());
+        deliver(() -> listener.started(plan));
+        synchronized (this) {
+          for (InProcessSimulation s : sims) {
+            s.start();
+          }
+          started = true;
+          for (InProcessSimulation s : sims) {
+            if (stopRequested) {
+              s.federation().stop();
+            } else if (pauseRequested) {
+              s.federation().pause();
+            }
+          }
         }
-      }
-      return new Result(arms[0], arms[1], ids, Significance.wilcoxon(acc[0], acc[1]),
-          Significance.pairedT(acc[0], acc[1]));
-    } finally {
-      for (InProcessSimulation s : sims) {
-        s.close();
+        for (InProcessSimulation s : sims) {
+          if (timeout == null) {
+            while (!s.await(Duration.ofMinutes(1))) {
+              // keep waiting: a background run ends when its rounds are done or it is stopped
+            }
+          } else if (!s.await(timeout)) {
+            throw new IllegalStateException("A/B arm " + s.federation().config().name() + " did not finish in "
+                + timeout);
+          }
+        }
+        List<Dataset> shards = data.participantTrain();
+        double[][] acc = new double[2][n];
+        Arm[] arms = new Arm[2];
+        for (int k = 0; k < 2; k++) {
+          InProcessSimulation s = sims.get(k);
+          float[] params = s.federation().globalModel().copyParameters();
+          for (int i = 0; i < n; i++) {
+            Evaluation ev = s.model().evaluate(params, shards.get(i));
+            acc[k][i] = ev.accuracy();
+          }
+          arms[k] = new Arm(strategies[k], members.get(k), List.copyOf(curves.get(k)),
+              s.federation().globalModel().sha256(), s.federation().state().name().toLowerCase(Locale.ROOT), acc[k]);
+          if (s.federation().state() == FederationState.FAILED) {
+            throw new IllegalStateException("A/B arm " + arms[k].strategy() + " failed");
+          }
+        }
+        return new Result(arms[0], arms[1], ids, Significance.wilcoxon(acc[0], acc[1]),
+            Significance.pairedT(acc[0], acc[1]));
+      } finally {
+        List<InProcessSimulation> toClose;
+        synchronized (this) {
+          ended = true;
+          toClose = List.copyOf(sims);
+        }
+        for (InProcessSimulation s : toClose) {
+          s.close();
+        }
       }
     }
   }

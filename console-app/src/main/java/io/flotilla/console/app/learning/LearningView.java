@@ -30,7 +30,8 @@ import javafx.scene.shape.StrokeLineCap;
  * The Learning page: one large chart of the global model's train and test loss and its test accuracy per
  * round, with the spread of the participants' local training loss as a shaded band (10th to 90th
  * percentile, line at the median), and a dashed marker wherever training was paused, resumed, stopped or
- * rolled back, or a participant was suspended. Drag a rectangle to zoom, right-click to zoom out.
+ * rolled back, or a participant was suspended. Drag a rectangle to zoom, right-click to zoom out. Under it,
+ * once the Tuning page has started an A/B experiment, the two arms' curves overlaid ({@link AbOverlay}).
  *
  * <p>Ids: {@code #learningDetailChart}, {@code #learningLatest}. Thread-safety: FX thread only.
  */
@@ -45,8 +46,15 @@ public final class LearningView {
   };
   private final XYChart chart;
   private final List<XValueIndicator> markerPlugins = new ArrayList<>();
+  private AbOverlay abView;
 
+  /** The page without an A/B overlay. */
   public LearningView(LearningViewModel vm) {
+    this(vm, null);
+  }
+
+  /** The page, with the A/B experiment overlay under the main chart once {@code ab} follows a run. */
+  public LearningView(LearningViewModel vm, AbCurvesViewModel ab) {
     this.vm = vm;
     this.chart = buildChart();
     Label title = new Label("Learning curves");
@@ -72,8 +80,20 @@ public final class LearningView {
     VBox card = new VBox(header, plot);
     VBox.setVgrow(plot, Priority.ALWAYS);
     card.getStyleClass().add("card");
-    root.setCenter(card);
+    if (ab == null) {
+      root.setCenter(card);
+    } else {
+      abView = new AbOverlay(ab);
+      VBox both = new VBox(12, card, abView.node());
+      VBox.setVgrow(card, Priority.ALWAYS);
+      root.setCenter(both);
+    }
     root.getStyleClass().add("page");
+  }
+
+  /** The A/B overlay, or null when the page has none. */
+  public AbOverlay abOverlay() {
+    return abView;
   }
 
   public Node node() {
@@ -163,7 +183,7 @@ public final class LearningView {
     }
   }
 
-  private static ErrorDataSetRenderer lines() {
+  static ErrorDataSetRenderer lines() {
     ErrorDataSetRenderer r = new ErrorDataSetRenderer() {
       @Override
       public boolean drawLegendSymbol(DataSetNode style, Canvas canvas) {

@@ -28,8 +28,8 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
 /**
  * The Aggregation and tuning page: the settings in force, a strategy switcher (the registry's providers), a
  * ControlsFX property sheet with the chosen strategy's typed parameters and the round settings, and "Apply
- * from next round", which shows the diff for confirmation first. A/B cohorts exist only as the offline
- * {@code flotilla simulate --ab} runner, which the page names rather than imitating. Ids:
+ * from next round", which shows the diff for confirmation first. Under it the A/B experiment section
+ * ({@link AbExperimentView}). Ids:
  * {@code #tuningCurrent}, {@code #tuningStrategy}, {@code #tuningSheet}, {@code #applyTuning},
  * {@code #resetTuning}, {@code #tuningMessage}; in the dialog {@code #tuningDiff}, {@code #tuningReason},
  * {@code #confirmTuning}. Thread-safety: FX thread only.
@@ -40,8 +40,15 @@ public final class TuningView {
   private final ComboBox<String> strategy = new ComboBox<>();
   private final PropertySheet sheet = new PropertySheet();
   private final Label message = new Label();
+  private AbExperimentView abView;
 
+  /** The page without the A/B section (it then only names the offline runner). */
   public TuningView(TuningViewModel vm) {
+    this(vm, null);
+  }
+
+  /** The page with the A/B experiment section driven by {@code ab}. */
+  public TuningView(TuningViewModel vm, AbExperimentViewModel ab) {
     this.vm = vm;
     Label title = new Label("Aggregation and tuning");
     title.getStyleClass().add(Styles.TITLE_4);
@@ -80,20 +87,26 @@ public final class TuningView {
     HBox actions = new HBox(8, new Label("Strategy"), strategy, apply, reset);
     actions.setAlignment(Pos.CENTER_LEFT);
 
-    Label ab = new Label("A/B cohorts: the engine compares two strategies only as an offline run "
-        + "(flotilla simulate --ab A,B: two federations side by side, Wilcoxon test); it cannot split a running "
-        + "federation, so there is no A/B set-up here.");
-    ab.setId("tuningAb");
-    ab.setWrapText(true);
-    ab.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+    Node abSection;
+    if (ab == null) {
+      Label offline = new Label("A/B cohorts: flotilla simulate --ab A,B compares two strategies offline (two "
+          + "federations side by side, Wilcoxon test).");
+      offline.setId("tuningAb");
+      offline.setWrapText(true);
+      offline.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+      abSection = offline;
+    } else {
+      abView = new AbExperimentView(ab);
+      abSection = abView.node();
+    }
 
     VBox top = new VBox(8, title, current, actions, message);
     top.setPadding(new Insets(14, 14, 8, 14));
     root.setTop(top);
     root.setCenter(sheet);
     BorderPane.setMargin(sheet, new Insets(0, 14, 0, 14));
-    root.setBottom(ab);
-    BorderPane.setMargin(ab, new Insets(8, 14, 14, 14));
+    root.setBottom(abSection);
+    BorderPane.setMargin(abSection, new Insets(8, 14, 14, 14));
     vm.changesProperty().addListener((o, was, is) -> rebuildSheet());
     rebuildSheet();
   }
@@ -115,7 +128,7 @@ public final class TuningView {
     });
   }
 
-  private static Class<?> type(ParamSpec.Type t) {
+  static Class<?> type(ParamSpec.Type t) {
     return switch (t) {
       case DOUBLE -> Double.class;
       case INT -> Integer.class;
@@ -124,7 +137,7 @@ public final class TuningView {
     };
   }
 
-  private static Object convert(ParamSpec.Type t, String v) {
+  static Object convert(ParamSpec.Type t, String v) {
     try {
       return switch (t) {
         case DOUBLE -> Double.valueOf(v);
@@ -181,8 +194,13 @@ public final class TuningView {
     return sheet;
   }
 
+  /** The A/B experiment section, or null when the page has none. */
+  public AbExperimentView abView() {
+    return abView;
+  }
+
   /** One editable row of the sheet. */
-  private static final class Item implements PropertySheet.Item {
+  static final class Item implements PropertySheet.Item {
     private final String category;
     private final String name;
     private final String description;

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.Set;
@@ -171,9 +172,16 @@ public final class SimulatedParticipant implements ParticipantLink {
     workers.execute(() -> {
       try {
         work(task);
+      } catch (RejectedExecutionException e) {
+        // the federation was closed (or its queue is full) while this participant worked: nobody listens
+        log.debug("participant {}: round {} result not delivered: {}", id, task.roundId(), e.getMessage());
       } catch (RuntimeException e) {
         log.warn("participant {} failed in round {}", id, task.roundId(), e);
-        federation.reportFailure(id, task.roundId(), "local training failed: " + e.getMessage());
+        try {
+          federation.reportFailure(id, task.roundId(), "local training failed: " + e.getMessage());
+        } catch (RejectedExecutionException closed) {
+          log.debug("participant {}: failure of round {} not delivered: {}", id, task.roundId(), closed.getMessage());
+        }
       }
     });
   }

@@ -116,6 +116,15 @@ class TrustedTransportTest {
 
   record Enrolled(PrivateKey key, X509Certificate cert) {}
 
+  /**
+   * Waits until the federation has registered {@code n} participants: the server sends the welcome before it
+   * hands the participant to the coordinator, so a start right after the welcome may find fewer.
+   */
+  void awaitJoined(int n) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+        .filter(FederationEvent.ParticipantJoined.class::isInstance).count() >= n);
+  }
+
   Enrolled enroll(String name, Role role) {
     KeyPair kp = CertificateAuthority.generateKeyPair(RANDOM);
     FederationTrust.IssuedToken t = trust.createToken(role, name, Duration.ofHours(1), "admin");
@@ -233,6 +242,7 @@ class TrustedTransportTest {
     MtlsPeer pb = peer(b);
     assertThat(pa.join("a")).isNotNull();
     assertThat(pb.join("b")).isNotNull();
+    awaitJoined(2);
     federation.start();
     TrainingInstruction ia = pa.awaitInstruction();
     TrainingInstruction ib = pb.awaitInstruction();
@@ -307,6 +317,7 @@ class TrustedTransportTest {
     Enrolled a = enroll("a", Role.PARTICIPANT);
     MtlsPeer pa = peer(a);
     assertThat(pa.join("a")).isNotNull();
+    awaitJoined(1);
     federation.start();
     TrainingInstruction in = pa.awaitInstruction();
     String model = federation.globalModel().sha256();

@@ -29,13 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BufferedAsyncCoordinator implements Federation {
   private static final Logger log = LoggerFactory.getLogger(BufferedAsyncCoordinator.class);
-  private static final int QUEUE_CAPACITY = 100_000;
 
   private final FederationConfig config;
   private final AsyncConfig async;
@@ -73,11 +69,9 @@ public final class BufferedAsyncCoordinator implements Federation {
   private final ModelEvaluator evaluator;
   private final Clock clock;
   private final SecureRandom nonces = new SecureRandom();
-  private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
-  private final Thread loopThread;
+  private final CommandLoop loop;
   private final ExecutorService evalExecutor;
   private final ScheduledExecutorService timers;
-  private final List<Consumer<FederationEvent>> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   // --- state owned by the loop thread ---
@@ -95,7 +89,6 @@ public final class BufferedAsyncCoordinator implements Federation {
 
   private volatile ModelState global;
   private volatile FederationState publishedState = FederationState.CREATED;
-  private volatile boolean closed;
 
   /** One participant as the asynchronous coordinator tracks it. */
   private static final class Member {
@@ -133,8 +126,9 @@ public final class BufferedAsyncCoordinator implements Federation {
     String n = config.name();
     this.evalExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "flotilla-async-eval-" + n));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "flotilla-async-timer-" + n));
-    this.loopThread = daemon(this::runLoop, "flotilla-async-coordinator-" + n);
-    this.loopThread.start();
+    this.loop = new CommandLoop(n, "flotilla-async-coordinator-" + n,
+        e -> finish(FederationState.FAILED, "internal error: " + e));
+    this.loop.start();
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -278,8 +272,7 @@ public final class BufferedAsyncCoordinator implements Federation {
 
   @Override
   public Subscription subscribe(Consumer<FederationEvent> listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return loop.subscribe(listener);
   }
 
   @Override
@@ -320,42 +313,32 @@ public final class BufferedAsyncCoordinator implements Federation {
 
   @Override
   public void close() {
-    if (closed) {
+    if (loop.isClosed()) {
       return;
     }
     try {
       enqueue(() -> {
         finish(FederationState.STOPPED, "federation closed");
-        closed = true;
+        loop.markClosed();
       });
-      loopThread.join(5_000);
+      loop.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RejectedExecutionException e) {
       log.debug("close: loop already gone");
     } finally {
-      closed = true;
-      loopThread.interrupt();
+      loop.halt();
       evalExecutor.shutdownNow();
       timers.shutdownNow();
     }
   }
 
   private void enqueue(Runnable c) {
-    if (closed) {
-      throw new RejectedExecutionException("federation '" + config.name() + "' is closed");
-    }
-    if (!queue.offer(c)) {
-      throw new RejectedExecutionException("coordinator queue full (" + QUEUE_CAPACITY + " commands): retry later");
-    }
+    loop.enqueue(c);
   }
 
   private void safeEnqueue(Runnable c) {
-    try {
-      enqueue(c);
-    } catch (RejectedExecutionException e) {
-      log.debug("dropped a command: {}", e.getMessage());
-    }
+    loop.offer(c);
   }
 
   private static boolean allFinite(float[] v) {
@@ -369,23 +352,6 @@ public final class BufferedAsyncCoordinator implements Federation {
 
   // ------------------------------------------------------------------ the loop
 
-  private void runLoop() {
-    while (!closed) {
-      Runnable c;
-      try {
-        c = queue.take();
-      } catch (InterruptedException e) {
-        break;
-      }
-      try {
-        c.run();
-      } catch (RuntimeException e) {
-        log.error("async coordinator command failed; federation '{}' fails", config.name(), e);
-        finish(FederationState.FAILED, "internal error: " + e);
-      }
-    }
-  }
-
   private long nextSeq() {
     return ++seq;
   }
@@ -395,13 +361,7 @@ public final class BufferedAsyncCoordinator implements Federation {
   }
 
   private void emit(FederationEvent e) {
-    for (Consumer<FederationEvent> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        log.warn("event listener {} threw on {}", l, e.getClass().getSimpleName(), ex);
-      }
-    }
+    loop.publish(e);
   }
 
   private void setState(FederationState to, String reason) {

@@ -61,14 +61,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -97,7 +94,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorLoop implements Federation {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLoop.class);
-  private static final int QUEUE_CAPACITY = 100_000;
 
   /** The current settings; runtime tuning replaces it between rounds (volatile: {@link #config()} reads it). */
   private volatile FederationConfig config;
@@ -111,12 +107,10 @@ public final class CoordinatorLoop implements Federation {
   private final RdpAccountant accountant;
   private final SecureRandom nonces = new SecureRandom();
 
-  private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
-  private final Thread loopThread;
+  private final CommandLoop loop;
   private final ExecutorService foldExecutor;
   private final ExecutorService evalExecutor;
   private final ScheduledExecutorService timers;
-  private final List<Consumer<FederationEvent>> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
   // --- state owned by the loop thread ---
@@ -164,7 +158,6 @@ public final class CoordinatorLoop implements Federation {
   /** Direction of the last committed step; read by submitting threads to compute cosines. */
   private volatile ReferenceDirection reference;
   private volatile FederationState publishedState = FederationState.CREATED;
-  private volatile boolean closed;
 
   public CoordinatorLoop(
       FederationConfig config,
@@ -254,8 +247,8 @@ public final class CoordinatorLoop implements Federation {
     if (from != null) {
       resumeFrom(from);
     }
-    this.loopThread = daemon("flotilla-coordinator-" + n).newThread(this::runLoop);
-    this.loopThread.start();
+    this.loop = new CommandLoop(n, "flotilla-coordinator-" + n, e -> fail("internal error: " + e));
+    this.loop.start();
   }
 
   /** Puts back what the store remembered; runs before the loop thread starts. */
@@ -450,8 +443,7 @@ public final class CoordinatorLoop implements Federation {
 
   @Override
   public Subscription subscribe(Consumer<FederationEvent> listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return loop.subscribe(listener);
   }
 
   @Override
@@ -482,7 +474,7 @@ public final class CoordinatorLoop implements Federation {
 
   @Override
   public void close() {
-    if (closed) {
+    if (loop.isClosed()) {
       return;
     }
     try {
@@ -493,17 +485,16 @@ public final class CoordinatorLoop implements Federation {
         if (storing) {
           closeAfterStore = true; // a commit is being written: let it land, then close
         } else {
-          closed = true;
+          loop.markClosed();
         }
       });
-      loopThread.join(5_000);
+      loop.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RejectedExecutionException e) {
       log.debug("close: loop already gone");
     } finally {
-      closed = true;
-      loopThread.interrupt();
+      loop.halt();
       persistence.close();
       foldExecutor.shutdownNow();
       evalExecutor.shutdownNow();
@@ -512,13 +503,7 @@ public final class CoordinatorLoop implements Federation {
   }
 
   private void enqueue(Runnable command) {
-    if (closed) {
-      throw new RejectedExecutionException("federation '" + config.name() + "' is closed");
-    }
-    if (!queue.offer(command)) {
-      throw new RejectedExecutionException(
-          "coordinator queue full (" + QUEUE_CAPACITY + " commands): retry later");
-    }
+    loop.enqueue(command);
   }
 
   private static boolean allFinite(float[] v) {
@@ -532,32 +517,9 @@ public final class CoordinatorLoop implements Federation {
 
   // ------------------------------------------------------------------ the loop
 
-  private void runLoop() {
-    while (!closed) {
-      Runnable c;
-      try {
-        c = queue.take();
-      } catch (InterruptedException e) {
-        break;
-      }
-      try {
-        c.run();
-      } catch (RuntimeException e) {
-        log.error("coordinator command failed; federation '{}' fails", config.name(), e);
-        fail("internal error: " + e);
-      }
-    }
-  }
-
   private void emit(FederationEvent e) {
     completeOutcome(e);
-    for (Consumer<FederationEvent> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        log.warn("event listener {} threw on {}", l, e.getClass().getSimpleName(), ex);
-      }
-    }
+    loop.publish(e);
   }
 
   private long nextSeq() {
@@ -779,11 +741,7 @@ public final class CoordinatorLoop implements Federation {
   }
 
   private void safeEnqueue(Runnable c) {
-    try {
-      enqueue(c);
-    } catch (RejectedExecutionException e) {
-      log.debug("dropped a command: {}", e.getMessage());
-    }
+    loop.offer(c);
   }
 
   private void reject(Update u, RejectReason reason, String detail) {
@@ -1111,7 +1069,7 @@ public final class CoordinatorLoop implements Federation {
       onStop(reason);
     }
     if (closeAfterStore) {
-      closed = true;
+      loop.markClosed();
       return;
     }
     maybeStartRound();

@@ -14,16 +14,12 @@ import io.flotilla.engine.security.Role;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -33,8 +29,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * an observer's start is refused (audited, nothing runs); a served federation's section is disabled and says
  * why.
  */
-class AbExperimentConsoleTest extends FxRobot {
-  private FlotillaConsoleApp app;
+class AbExperimentConsoleTest extends ConsoleAppTest {
 
   private void launch(OperatorIdentity who, ServeSpec serve) throws Exception {
     SimulationConfig config = SimulationConfig.builder().dataset("synthetic:0,0").participants(6).perRound(3)
@@ -50,18 +45,6 @@ class AbExperimentConsoleTest extends FxRobot {
       app.viewModel().show(Page.TUNING);
       return null;
     });
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
   }
 
   /** The audit entries of {@code action} loaded so far (and asks for newer ones: call it in an await). */

@@ -15,14 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * How smoothly the console's FX thread runs under load, measured as the gaps between pulses (an
@@ -42,7 +38,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * </pre>
  * Each scenario writes its numbers to {@code console-app/target/responsiveness/}.
  */
-class ConsoleResponsivenessTest extends FxRobot {
+class ConsoleResponsivenessTest extends ConsoleAppTest {
   private static final int SECONDS = Integer.getInteger("flotilla.responsiveness.seconds", 5);
   private static final int PARTICIPANTS = Integer.getInteger("flotilla.responsiveness.participants", 200);
   private static final int PER_ROUND = Integer.getInteger("flotilla.responsiveness.perRound", 20);
@@ -51,20 +47,6 @@ class ConsoleResponsivenessTest extends FxRobot {
   /** Rounds of history: a thousand in the full run, fewer in the suite's smoke run. */
   private static final int HISTORY = FULL ? 1_000 : 300;
   private static final Path OUT = Path.of("target", "responsiveness");
-
-  private FlotillaConsoleApp app;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);
-  }
 
   private void launch(SimulationConfig config) throws Exception {
     FxToolkit.registerPrimaryStage();

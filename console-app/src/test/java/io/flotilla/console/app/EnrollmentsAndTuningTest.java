@@ -18,14 +18,11 @@ import io.flotilla.sim.inprocess.SimulationConfig;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -34,8 +31,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * participant table); switching strategy on the Tuning page shows up in the audit log and in the next
  * round's details; an observer's Start is refused with a notification and audited.
  */
-class EnrollmentsAndTuningTest extends FxRobot {
-  private FlotillaConsoleApp app;
+class EnrollmentsAndTuningTest extends ConsoleAppTest {
 
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
@@ -51,18 +47,6 @@ class EnrollmentsAndTuningTest extends FxRobot {
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY);
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.enrollments().trust()) != null);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
   }
 
   private boolean audited(String action) throws Exception {

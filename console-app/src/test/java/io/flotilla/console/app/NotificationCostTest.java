@@ -14,15 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * What one alarm notification costs the FX thread over the real console window (every page built, the
@@ -35,21 +30,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * <p>A notifier of its own with a short quiet time shows the notifications in the console's window (placed as
  * the console places its own), so the run takes seconds. More rounds: {@code -Dflotilla.notifications.count=20}.
  */
-class NotificationCostTest extends FxRobot {
+class NotificationCostTest extends ConsoleAppTest {
   private static final int COUNT = Integer.getInteger("flotilla.notifications.count", 6);
-  private FlotillaConsoleApp app;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);
-  }
 
   @Test
   void aNotificationCostsTheFxThreadLittleTheFirstTimeAndAfter() throws Exception {

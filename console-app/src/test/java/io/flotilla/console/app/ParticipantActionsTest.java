@@ -8,14 +8,10 @@ import io.flotilla.console.app.console.Page;
 import io.flotilla.console.app.participants.ParticipantRow;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -24,8 +20,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * operator commands go to a {@link RecordingOperatorFederation} (the coordinator implements them on
  * another branch).
  */
-class ParticipantActionsTest extends FxRobot {
-  private FlotillaConsoleApp app;
+class ParticipantActionsTest extends ConsoleAppTest {
   private RecordingOperatorFederation operator;
 
   @BeforeEach
@@ -45,18 +40,6 @@ class ParticipantActionsTest extends FxRobot {
     });
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.participantsView().table().getItems().size())
         == 5);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
   }
 
   private String select(int index) throws Exception {

@@ -7,30 +7,12 @@ import io.flotilla.console.app.console.ConsoleViewModel;
 import io.flotilla.console.app.scenario.ScenarioCatalog;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ListView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The scenario chooser replaces the running federation with the chosen scenario's, headless. */
-class ScenarioSwitchTest extends FxRobot {
-  private FlotillaConsoleApp app;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (app != null) {
-      FxToolkit.cleanupApplication(app);
-    }
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
-  }
+class ScenarioSwitchTest extends ConsoleAppTest {
 
   @Test
   void choosingABuiltInScenarioStopsTheRunningFederationAndLoadsTheChosenOne() throws Exception {

@@ -1,0 +1,30 @@
+package io.flotilla.console.app;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Base of the TestFX tests that start the whole console in a test: the application a test sets up, closed
+ * with its stages after each test, and a call on the FX thread that waits for its answer.
+ */
+abstract class ConsoleAppTest extends FxRobot {
+  /** The console a test started (set it from {@code FxToolkit.setupApplication}); closed after each test. */
+  protected FlotillaConsoleApp app;
+
+  @AfterEach
+  void closeConsole() throws Exception {
+    if (app != null) {
+      FxToolkit.cleanupApplication(app);
+    }
+    FxToolkit.cleanupStages();
+  }
+
+  /** Runs {@code c} on the FX thread and returns its result (30 s at most). */
+  protected static <T> T fx(Callable<T> c) throws Exception {
+    return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);
+  }
+}

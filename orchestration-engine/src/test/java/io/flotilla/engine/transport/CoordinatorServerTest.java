@@ -75,6 +75,10 @@ class CoordinatorServerTest {
     RawParticipant p = new RawParticipant(server.address());
     closeables.add(p);
     p.join(id);
+    // the server welcomes a participant before it hands it to the coordinator: wait for the coordinator,
+    // or a start right after the welcome may find the participant missing
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> federation.snapshot()
+        .get(5, java.util.concurrent.TimeUnit.SECONDS).participants().stream().anyMatch(s -> s.id().equals(id)));
     return p;
   }
 

@@ -75,7 +75,14 @@ public final class ParticipantDetailsPane {
         () -> Units.score(r.trustProperty().get()) + " (" + r.strikesProperty().get() + " strikes)",
         r.trustProperty(), r.strikesProperty()));
     facts.addRow(row++, key("Trust"), trust);
-    facts.addRow(row, key("Last answer"), bound(r.lastAnswerTextProperty()));
+    facts.addRow(row++, key("Last answer"), bound(r.lastAnswerTextProperty()));
+    facts.addRow(row++, key("Last heartbeat"), bound(r.lastHeartbeatTextProperty()));
+    Label health = new Label();
+    health.setId("participantHealth");
+    health.setWrapText(true);
+    health.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> healthText(r),
+        r.cpuLoadProperty(), r.batteryProperty(), r.freeMemoryProperty(), r.lastHeartbeatProperty()));
+    facts.addRow(row, key("Health"), health);
     box.getChildren().add(facts);
 
     Button show = new Button("Show in timeline", new FontIcon(MaterialDesignC.CHART_GANTT));
@@ -129,5 +136,18 @@ public final class ParticipantDetailsPane {
     Label l = new Label();
     l.textProperty().bind(v);
     return l;
+  }
+
+  /** "CPU 45 % · battery 15 % (charging) · 1.0 GiB free · train (round 7)", or "no heartbeat yet". */
+  static String healthText(ParticipantRow r) {
+    if (r.lastHeartbeatProperty().get() == null) {
+      return "no heartbeat yet";
+    }
+    String power = r.onMains() ? "mains power"
+        : "battery " + Units.percent(r.batteryProperty().get()) + (r.charging() ? " (charging)" : "");
+    String memory = r.freeMemoryProperty().get() < 0 ? "" : " · " + ParticipantsView.bytes(r.freeMemoryProperty().get())
+        + " free";
+    String doing = r.activity() == null || r.activity().isEmpty() ? "" : " · " + r.activity();
+    return "CPU " + Units.percent(r.cpuLoadProperty().get()) + " · " + power + memory + doing;
   }
 }

@@ -97,6 +97,18 @@ class ParticipantsViewModelTest {
   }
 
   @Test
+  void theDetailsPaneSummarisesTheLastHeartbeat() {
+    vm.apply(List.of(ev.state(FederationState.CREATED, FederationState.RUNNING, "started", 0),
+        ev.heartbeat("p1", io.flotilla.engine.api.Health.mains(0.35), 9_000),
+        ev.heartbeat("p2", new io.flotilla.engine.api.Health(0.8, true, 0.2, 2L << 30), 9_000)));
+    vm.tick();
+    assertThat(ParticipantDetailsPane.healthText(vm.find("p1"))).startsWith("CPU 35").contains("mains power")
+        .doesNotContain("battery");
+    assertThat(ParticipantDetailsPane.healthText(vm.find("p2"))).startsWith("CPU 20").contains("battery 80")
+        .contains("(charging)").contains("2.0 GiB free");
+  }
+
+  @Test
   void theFilterMatchesIdDeviceStateAndHealth() {
     vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0),
         ev.joined("p10", "phone", 100, 0), ev.suspended("p10", 3, 0.1, 1)));

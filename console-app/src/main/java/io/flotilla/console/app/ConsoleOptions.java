@@ -17,46 +17,54 @@ import java.util.Objects;
  *     here, and exits
  * @param scenario the scenario's name (shown in the status bar and the chooser), or null
  * @param serve where to serve the federation to participant processes over gRPC, or null for nowhere
+ * @param passphraseFile the file with the passphrase of the state directory's CA (else the environment's
+ *     {@code FLOTILLA_CA_PASSPHRASE}); with it, {@code serve} uses mutual TLS with that CA
  */
 public record ConsoleOptions(SimulationConfig simulation, boolean autoStart, boolean keepHistory, Path stateDir,
-    Path settingsFile, Path screenshotDir, String scenario, ServeSpec serve) {
+    Path settingsFile, Path screenshotDir, String scenario, ServeSpec serve, Path passphraseFile) {
   public ConsoleOptions {
     Objects.requireNonNull(simulation, "simulation");
   }
 
   /** The simulation with history in a temporary directory, remembering nothing between runs. */
   public ConsoleOptions(SimulationConfig simulation, boolean autoStart) {
-    this(simulation, autoStart, true, null, null, null, null, null);
+    this(simulation, autoStart, true, null, null, null, null, null, null);
   }
 
   public ConsoleOptions withSettingsFile(Path f) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, f, screenshotDir, scenario, serve);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, f, screenshotDir, scenario, serve, passphraseFile);
   }
 
   public ConsoleOptions withScreenshotDir(Path d) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, d, scenario, serve);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, d, scenario, serve, passphraseFile);
   }
 
   public ConsoleOptions withStateDir(Path d) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, d, settingsFile, screenshotDir, scenario, serve);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, d, settingsFile, screenshotDir, scenario, serve, passphraseFile);
   }
 
   public ConsoleOptions withoutHistory() {
-    return new ConsoleOptions(simulation, autoStart, false, null, settingsFile, screenshotDir, scenario, serve);
+    return new ConsoleOptions(simulation, autoStart, false, null, settingsFile, screenshotDir, scenario, serve, passphraseFile);
   }
 
   /** Serves the federation on {@code s} (null: not at all). */
   public ConsoleOptions withServe(ServeSpec s) {
-    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, scenario, s);
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, scenario, s, passphraseFile);
   }
 
   /** Starts rounds as soon as the federation is loaded, or waits for Start. */
   public ConsoleOptions withAutoStart(boolean on) {
-    return new ConsoleOptions(simulation, on, keepHistory, stateDir, settingsFile, screenshotDir, scenario, serve);
+    return new ConsoleOptions(simulation, on, keepHistory, stateDir, settingsFile, screenshotDir, scenario, serve, passphraseFile);
   }
 
   /** Runs {@code config}, named {@code name}, instead. */
   public ConsoleOptions withScenario(String name, SimulationConfig config) {
-    return new ConsoleOptions(config, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, name, serve);
+    return new ConsoleOptions(config, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, name, serve, passphraseFile);
+  }
+
+  /** With the CA passphrase read from {@code f}. */
+  public ConsoleOptions withPassphraseFile(Path f) {
+    return new ConsoleOptions(simulation, autoStart, keepHistory, stateDir, settingsFile, screenshotDir, scenario,
+        serve, f);
   }
 }

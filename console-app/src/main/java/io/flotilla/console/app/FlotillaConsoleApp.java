@@ -33,6 +33,7 @@ import io.flotilla.console.app.scenario.JoinCommand;
 import io.flotilla.console.app.scenario.ScenarioCatalog;
 import io.flotilla.console.app.scenario.ScenarioChooser;
 import io.flotilla.console.app.session.BackgroundPriority;
+import io.flotilla.console.app.session.EmbeddedServer;
 import io.flotilla.console.app.session.EmbeddedSession;
 import io.flotilla.console.app.session.SessionInfo;
 import io.flotilla.console.app.settings.ConsoleSettings;
@@ -263,9 +264,38 @@ public final class FlotillaConsoleApp extends Application {
     return o.scenario() == null ? "Scenario" : o.scenario();
   }
 
+  /**
+   * The transport of a console serving a state directory that has a federation CA: mutual TLS with a server
+   * certificate from that CA, every call authenticated, and the enrollment and admin services over the
+   * console's own trust store (so the Enrollments page sees remote requests). Fails the load, naming what
+   * is missing, when the CA cannot be opened. The trust layer it builds is put in {@code built}.
+   */
+  static EmbeddedSession.ServerTransport mutualTls(java.nio.file.Path stateDir, java.nio.file.Path passphraseFile,
+      java.util.concurrent.atomic.AtomicReference<ConsoleTrust> built) {
+    return (spec, store, name) -> {
+      ConsoleTrust t = ConsoleTrust.open(store, name, stateDir, passphraseFile, Clock.systemUTC());
+      if (!t.federationCa()) {
+        throw new IllegalArgumentException("serving " + stateDir + " needs its CA: give the CA passphrase with "
+            + "--passphrase-file FILE or FLOTILLA_CA_PASSPHRASE (the log says why it could not be opened)");
+      }
+      built.set(t);
+      java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("localhost", "127.0.0.1"));
+      if (!spec.host().equals("0.0.0.0") && !spec.host().equals("::") && !names.contains(spec.host())) {
+        names.add(spec.host());
+      }
+      return EmbeddedServer.mutualTls(spec, t.serverCredentials(names), t.security(null));
+    };
+  }
+
   /** Starts loading {@code o}'s federation and hands it to {@code model} when ready. Any thread. */
   private void openSession(ConsoleOptions o, ConsoleViewModel model, Page page) {
-    EmbeddedSession s = o.keepHistory()
+    // a state directory with a federation CA (flotilla ca init) is served over mutual TLS only
+    boolean tls = o.serve() != null && o.keepHistory() && ConsoleTrust.hasCa(o.stateDir());
+    java.util.concurrent.atomic.AtomicReference<ConsoleTrust> servedTrust = new java.util.concurrent.atomic.AtomicReference<>();
+    EmbeddedSession s = tls
+        ? EmbeddedSession.openServed(o.simulation(), o.stateDir(), o.serve(),
+            mutualTls(o.stateDir(), o.passphraseFile(), servedTrust))
+        : o.keepHistory()
         ? EmbeddedSession.openWithHistory(o.simulation(), o.stateDir(), o.serve())
         : EmbeddedSession.open(o.simulation(), o.serve());
     session = s;
@@ -283,8 +313,9 @@ public final class FlotillaConsoleApp extends Application {
       Platform.runLater(() -> simFaults.attach(sim.faults()));
       FederationHistory history = ready.history();
       // operator commands are role-checked; with a store, also audited and with an enrollment queue
-      ConsoleTrust trust = s.store().join() == null ? null
-          : ConsoleTrust.open(s.store().join(), sim.federation().config().name(), o.stateDir(), Clock.systemUTC());
+      ConsoleTrust trust = servedTrust.get() != null ? servedTrust.get() : s.store().join() == null ? null
+          : ConsoleTrust.open(s.store().join(), sim.federation().config().name(), o.stateDir(), o.passphraseFile(),
+              Clock.systemUTC());
       GovernedFederation fed = operator.govern(sim.federation(), trust);
       EnrollmentsViewModel enrollmentsModel = enrollments;
       TuningViewModel tuningModel = tuning;
@@ -306,8 +337,12 @@ public final class FlotillaConsoleApp extends Application {
         String address = ready.server().dialAddress();
         model.serving(address);
         // the command line a participant process needs to join (printed for the operator to copy)
-        System.out.println("flotilla console: serving the federation to participants on "
-            + o.serve() + "; join with:\n  " + JoinCommand.of(o.simulation(), address));
+        System.out.println(tls
+            ? "flotilla console: serving the federation to participants on " + o.serve() + " over mutual TLS with the CA "
+                + "of " + o.stateDir() + "; create a bundle on the Enrollments page (name: the participant to play, "
+                + "e.g. p03), then join with:\n  " + JoinCommand.enrolled(o.simulation())
+            : "flotilla console: serving the federation to participants on "
+                + o.serve() + " (plaintext); join with:\n  " + JoinCommand.of(o.simulation(), address));
         System.out.flush();
       }
       Platform.runLater(() -> {

@@ -34,8 +34,13 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Option(names = "--serve", paramLabel = "HOST:PORT", description = "Also serve the federation to participant "
       + "processes over gRPC on HOST:PORT (port 0: any free one), so that `flotilla participant --coordinator "
-      + "HOST:PORT ...` joins it. Plaintext for now: use on loopback or a trusted network.")
+      + "HOST:PORT ...` joins it. With a --state-dir that has a CA (flotilla ca init): mutual TLS, participants "
+      + "enroll with bundles from the Enrollments page; otherwise plaintext (loopback or a trusted network only).")
   String serve;
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The passphrase of the --state-dir's CA "
+      + "(its first line; default: FLOTILLA_CA_PASSPHRASE).")
+  Path passphraseFile;
 
   @Option(names = "--auto-start", description = "Start rounds as soon as the window opens.")
   boolean autoStart;
@@ -76,9 +81,13 @@ public final class ConsoleCommand implements Callable<Integer> {
     if (chosen.note() != null) {
       spec.commandLine().getErr().println("flotilla console: " + chosen.note());
     }
-    if (serveSpec != null) {
+    if (serveSpec != null && !io.flotilla.console.app.enrollments.ConsoleTrust.hasCa(stateDir)) {
       spec.commandLine().getErr().println("flotilla console: WARNING: --serve uses plaintext gRPC with no "
-          + "participant authentication; use on loopback or a trusted network only");
+          + "participant authentication (no CA in --state-dir); use on loopback or a trusted network only");
+    }
+    if (passphraseFile != null && !java.nio.file.Files.isReadable(passphraseFile)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--passphrase-file " + passphraseFile
+          + ": cannot read it");
     }
     spec.commandLine().getErr().flush();
     ConsoleOptions options = new ConsoleOptions(chosen.config(), autoStart || screenshotDir != null)
@@ -86,6 +95,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         .withServe(serveSpec)
         .withStateDir(stateDir)
         .withScreenshotDir(screenshotDir)
+        .withPassphraseFile(passphraseFile)
         // a screenshot run must look the same on every machine: no remembered layout
         .withSettingsFile(screenshotDir == null ? SettingsStore.defaultLocation() : null);
     FlotillaConsoleApp.run(options, operator);

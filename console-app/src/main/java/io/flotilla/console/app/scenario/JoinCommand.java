@@ -18,10 +18,28 @@ public final class JoinCommand {
     return String.join(" ", args(c, coordinator)) + " --index I";
   }
 
+  /**
+   * The command for a federation served over mutual TLS: the participant enrolls first with an onboarding
+   * bundle from the Enrollments page (made for the name of the participant it plays, e.g. {@code p03}), its
+   * key stays in {@code --identity}, and the bundle names the coordinator.
+   */
+  public static String enrolled(SimulationConfig c) {
+    // --consent: the participant's owner declares it (the default policy refuses an enrollment without it)
+    List<String> a = new ArrayList<>(List.of("flotilla", "participant", "--enroll", "BUNDLE", "--identity", "DIR",
+        "--consent"));
+    a.addAll(scenario(c));
+    return String.join(" ", a) + " --index I";
+  }
+
   /** The arguments after {@code flotilla} (without {@code --index}). */
   public static List<String> args(SimulationConfig c, String coordinator) {
-    List<String> a = new ArrayList<>(List.of("flotilla", "participant", "--coordinator", coordinator, "--insecure",
-        "--dataset", c.dataset()));
+    List<String> a = new ArrayList<>(List.of("flotilla", "participant", "--coordinator", coordinator, "--insecure"));
+    a.addAll(scenario(c));
+    return a;
+  }
+
+  private static List<String> scenario(SimulationConfig c) {
+    List<String> a = new ArrayList<>(List.of("--dataset", c.dataset()));
     if (c.partition() != null) {
       a.addAll(List.of("--partition", c.partition()));
     }

@@ -28,6 +28,17 @@ public final class EmbeddedServer implements AutoCloseable {
     this.spec = spec;
   }
 
+  /**
+   * Mutual TLS on {@code spec}'s address with the engine's default limits: {@code credentials} (the server's
+   * certificate and the CA client certificates must chain to) and the trust layer {@code security} that
+   * authenticates every call.
+   */
+  public static TransportConfig mutualTls(ServeSpec spec, io.grpc.ServerCredentials credentials,
+      io.flotilla.engine.transport.TransportSecurity security) {
+    return TransportConfig.builder().host(spec.host()).port(spec.port()).credentials(credentials).security(security)
+        .build();
+  }
+
   /** Plaintext transport on {@code spec}'s address with the engine's default limits. */
   public static TransportConfig plaintext(ServeSpec spec) {
     return TransportConfig.builder().host(spec.host()).port(spec.port()).build();

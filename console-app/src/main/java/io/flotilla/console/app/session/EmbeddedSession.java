@@ -61,13 +61,32 @@ public final class EmbeddedSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the transport of the federation's server once the federation and its store are loaded (on the
+   * loader thread): plaintext, or mutual TLS over the store's trust tables.
+   */
+  @FunctionalInterface
+  public interface ServerTransport {
+    /**
+     * @param store the federation's store, or null when it keeps none
+     * @param federation the federation's name
+     */
+    TransportConfig make(ServeSpec spec, JdbcFederationStore store, String federation);
+  }
+
   private EmbeddedSession(SimulationConfig config, Function<SimulationConfig, Loaded> build, ServeSpec serve,
       Function<ServeSpec, TransportConfig> transport) {
+    this(config, build, serve, transport == null ? null : (ServerTransport) (sp, st, f) -> transport.apply(sp), 0);
+  }
+
+  private EmbeddedSession(SimulationConfig config, Function<SimulationConfig, Loaded> build, ServeSpec serve,
+      ServerTransport transport, int unused) {
     // once the federation is built, bind its server (on the loader thread too): a port in use fails the load
     Function<SimulationConfig, Loaded> factory = serve == null ? build : c -> {
       Loaded l = build.apply(c);
       try {
-        return l.withServer(EmbeddedServer.start(l.sim().federation(), serve, transport.apply(serve)));
+        TransportConfig t = transport.make(serve, l.store(), l.sim().federation().config().name());
+        return l.withServer(EmbeddedServer.start(l.sim().federation(), serve, t));
       } catch (RuntimeException e) {
         closeNow(l);
         throw e;
@@ -114,6 +133,16 @@ public final class EmbeddedSession implements AutoCloseable {
       Function<ServeSpec, TransportConfig> transport) {
     return new EmbeddedSession(Objects.requireNonNull(config, "config"), historyFactory(stateDir), serve,
         Objects.requireNonNull(transport, "transport"));
+  }
+
+  /**
+   * As {@link #openWithHistory(SimulationConfig, Path, ServeSpec, Function)}, with a transport made from the
+   * loaded federation's store (mutual TLS over its trust tables).
+   */
+  public static EmbeddedSession openServed(SimulationConfig config, Path stateDir, ServeSpec serve,
+      ServerTransport transport) {
+    return new EmbeddedSession(Objects.requireNonNull(config, "config"), historyFactory(stateDir),
+        Objects.requireNonNull(serve, "serve"), Objects.requireNonNull(transport, "transport"), 0);
   }
 
   /** As {@link #openWithHistory(SimulationConfig, Path, ServeSpec, Function)} over plaintext gRPC. */

@@ -338,7 +338,7 @@ public final class FlotillaConsoleApp extends Application {
         model.serving(address);
         // the command line a participant process needs to join (printed for the operator to copy)
         System.out.println(tls
-            ? "flotilla console: serving the federation to participants on " + o.serve() + " over mutual TLS with the CA "
+            ? "flotilla console: serving the federation to participants on " + address + " over mutual TLS with the CA "
                 + "of " + o.stateDir() + "; create a bundle on the Enrollments page (name: the participant to play, "
                 + "e.g. p03), then join with:\n  " + JoinCommand.enrolled(o.simulation())
             : "flotilla console: serving the federation to participants on "

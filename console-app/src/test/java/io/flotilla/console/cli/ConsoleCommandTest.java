@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code flotilla console} refuses a bad scenario or address before any window opens. */
+/** {@code flotilla console} refuses a bad scenario, address or passphrase file before any window opens. */
 class ConsoleCommandTest {
   private static String[] run(String... args) {
     CommandLine cl = FlotillaCommand.commandLine();
@@ -30,5 +30,12 @@ class ConsoleCommandTest {
     String[] r = run("console", "--serve", "7070");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[1]).contains("invalid --serve").contains("expected HOST:PORT");
+  }
+
+  @Test
+  void anUnreadablePassphraseFileExitsWithTwoNamingIt() {
+    String[] r = run("console", "--passphrase-file", "/no/such/passphrase-file");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("--passphrase-file /no/such/passphrase-file: cannot read it");
   }
 }

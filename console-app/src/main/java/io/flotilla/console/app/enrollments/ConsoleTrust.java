@@ -72,12 +72,13 @@ public record ConsoleTrust(FederationTrust trust, String origin, boolean federat
       try {
         ca = CertificateAuthority.load(caDir, pass.toCharArray(), clock, random);
       } catch (IOException | RuntimeException e) {
-        log.warn("cannot open the CA in {} ({}); using a demo CA for this session", caDir, e.getMessage());
+        log.warn("cannot open the CA in {}: {}", caDir, e.getMessage());
       }
     }
     if (ca != null) {
       origin = "CA of " + caDir;
     } else {
+      log.info("using an in-memory demo CA for this console session");
       ca = CertificateAuthority.create("Flotilla console demo CA", clock, random);
       origin = "demo CA (this console session only)";
     }

@@ -242,8 +242,7 @@ public final class FlotillaConsoleApp extends Application {
     console = frame;
     // a persisted federation (--state-dir) is the one federation of that directory: no switching
     frame.setScenarioChooser(o.stateDir() == null ? this::chooseScenario : null, scenarioLabel(o));
-    // table and canvas pages only: see warmUpPages for why the chart pages are left out
-    frame.warmUpPages(java.util.EnumSet.of(Page.TIMELINE, Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
+    frame.warmUpPages(java.util.EnumSet.allOf(Page.class));
     vm.show(page);
     notifier = new AlarmNotifier(vm.alarms(), this::openAlarm);
     frame.overlay(notifier.node());

@@ -36,7 +36,11 @@ import org.testfx.api.FxToolkit;
  * mvn -o -pl console-app test -Dtest=ConsoleResponsivenessTest -Dflotilla.responsiveness.seconds=60 \
  *     -Dflotilla.responsiveness.participants=1000 -Dflotilla.responsiveness.perRound=100
  * </pre>
- * Each scenario writes its numbers to {@code console-app/target/responsiveness/}.
+ * Each scenario writes its numbers to {@code console-app/target/responsiveness/}: the live one also
+ * {@code live-events.txt} (page switches and every gap over 50 ms, in time order) and {@code live-gaps.txt}
+ * (what the FX thread was doing during each of those gaps, sampled every 3 ms). The live tour's pages can be
+ * chosen with {@code -Dflotilla.responsiveness.pages=PARTICIPANTS,LEARNING} (one page: the steady state of
+ * that page, no switching).
  */
 class ConsoleResponsivenessTest extends ConsoleAppTest {
   private static final int SECONDS = Integer.getInteger("flotilla.responsiveness.seconds", 5);
@@ -83,9 +87,15 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     });
     long fxThread = fx(() -> Thread.currentThread().getId());
     long fxCpu0 = THREADS.getThreadCpuTime(fxThread);
+    FxThreadSampler sampler = new FxThreadSampler(fx(Thread::currentThread));
+    sampler.start();
+    long renderThread = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId).findFirst().orElse(-1);
+    long renderCpu0 = renderThread < 0 ? 0 : THREADS.getThreadCpuTime(renderThread);
     long gc0 = gcMillis();
     long start = System.nanoTime();
-    Page[] tour = {Page.TIMELINE, Page.PARTICIPANTS, Page.LEARNING, Page.OVERVIEW, Page.MODELS, Page.AUDIT};
+    Page[] tour = java.util.Arrays.stream(System.getProperty("flotilla.responsiveness.pages",
+        "TIMELINE,PARTICIPANTS,LEARNING,OVERVIEW,MODELS,AUDIT").split(",")).map(Page::valueOf).toArray(Page[]::new);
     int i = 0;
     while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(SECONDS)) {
       Page p = tour[i++ % tour.length];
@@ -98,6 +108,8 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double fxCpuSeconds = (THREADS.getThreadCpuTime(fxThread) - fxCpu0) / 1e9;
+    double renderCpuSeconds = renderThread < 0 ? Double.NaN
+        : (THREADS.getThreadCpuTime(renderThread) - renderCpu0) / 1e9;
     long gcMs = gcMillis() - gc0;
     int committed = fx(() -> {
       pulses.stop();
@@ -110,6 +122,8 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     StallRecorder ticks = fx(() -> app.viewModel().tickTimes());
     StallRecorder snapshots = fx(() -> app.viewModel().participants().snapshotTimes());
     String slowest = fx(() -> app.viewModel().slowestBatch());
+    sampler.stop();
+    write("live-gaps.txt", sampler.explain(pulses.stalls(), start));
     for (long[] st : pulses.stalls()) {
       timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms", (st[0] - start) / 1e9,
           (st[1] - st[0]) / 1e6));
@@ -128,11 +142,12 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
         timeline draw:  %s
         gaps over 50 ms: %d of %d
         FX thread CPU time: %.1f s of %.1f s (%.1f %% of one core); JVM garbage collection: %d ms
+        render thread CPU time: %.1f s (%.1f %% of one core)
         load average: %s (%d cores)
         simulation compute threads at lower OS priority: %d (nice +%d)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
         committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
-        100 * fxCpuSeconds / seconds, gcMs, loadAverage(), Runtime.getRuntime().availableProcessors(),
+        100 * fxCpuSeconds / seconds, gcMs, renderCpuSeconds, 100 * renderCpuSeconds / seconds, loadAverage(), Runtime.getRuntime().availableProcessors(),
         app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice", 10));
     write("live.txt", report);
     assertThat(committed).isPositive();

@@ -1,5 +1,6 @@
 package io.flotilla.console.app.audit;
 
+import io.flotilla.console.app.console.CellTip;
 import atlantafx.base.controls.CustomTextField;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
@@ -116,14 +117,14 @@ public final class AuditView {
     hash.getStyleClass().add("mono");
     TableColumn<AuditRecord, String> detail = col("Details", 300, AuditRecord::detail);
     detail.setCellFactory(c -> new TableCell<>() {
-      private final Tooltip tip = new Tooltip();
+      private final CellTip tip = CellTip.on(this);
 
       @Override
       protected void updateItem(String item, boolean empty) {
         super.updateItem(item, empty);
         setText(empty ? null : item);
-        tip.setText(item);
-        setTooltip(empty || item == null || item.isEmpty() ? null : tip);
+        String shown = empty ? null : item;
+        tip.set(() -> shown);
       }
     });
     table.getColumns().setAll(List.of(seq, at, actor, action, subject, hash, detail));

@@ -126,23 +126,52 @@ public final class ConsoleView {
 
   /**
    * Builds every page's skins once, while the console is still loading, so that the first visit of a page
-   * during a run does not stall the FX thread creating table and chart skins (seconds on a busy machine
-   * with a thousand-row table). Each page joins the scene for one CSS and layout pass and leaves again
-   * before the next pulse, so nothing flickers. Run again once data has arrived (tables then also build
-   * their rows' cells). Only the pages given to {@link #warmUpPages} take part. FX thread.
+   * during a run does not stall the FX thread creating table and chart skins (a first visit cost 60–300 ms
+   * of CSS and layout; a later one a fraction of it). One page at a time joins the scene hidden, behind the
+   * page on screen, goes through one real pulse (CSS and layout, not drawn) and leaves again after it. A
+   * pulse, not a direct {@code applyCss()} and {@code layout()}: a chart-fx chart locks its data sets before
+   * its layout and unlocks them in the same pulse's post-layout phase, which a chart laid out outside a pulse
+   * and then taken out of the scene never reaches (its writer would wait forever). Run again once data has
+   * arrived (tables then also build their rows' cells). Only the pages given to {@link #warmUpPages} take
+   * part. FX thread; returns at once.
    */
   public void warmUp() {
-    Page shown = vm.pageProperty().get();
-    for (Map.Entry<Page, Node> e : pageNodes.entrySet()) {
-      if (e.getKey() == shown || !warmable.contains(e.getKey())) {
-        continue;
+    java.util.ArrayDeque<Page> queue = new java.util.ArrayDeque<>();
+    for (Page p : pageNodes.keySet()) {
+      if (warmable.contains(p)) {
+        queue.add(p);
       }
-      pageHolder.getChildren().add(e.getValue());
-      e.getValue().applyCss();
-      pageHolder.layout();
-      pageHolder.getChildren().remove(e.getValue());
     }
-    showPage(vm.pageProperty().get());
+    warmNext(queue);
+  }
+
+  private void warmNext(java.util.ArrayDeque<Page> queue) {
+    Scene scene = root.getScene();
+    Page p = queue.poll();
+    if (p == null || scene == null) {
+      return;
+    }
+    Node n = pageNodes.get(p);
+    if (p == vm.pageProperty().get() || pageHolder.getChildren().contains(n)) {
+      warmNext(queue);
+      return;
+    }
+    n.setVisible(false);
+    pageHolder.getChildren().add(0, n);
+    Runnable[] afterLayout = new Runnable[1];
+    afterLayout[0] = () -> {
+      scene.removePostLayoutPulseListener(afterLayout[0]);
+      // after this pulse has finished (chart-fx unlocks its data sets in its own post-layout hook)
+      javafx.application.Platform.runLater(() -> {
+        if (vm.pageProperty().get() != p) {
+          pageHolder.getChildren().remove(n);
+        }
+        n.setVisible(true);
+        warmNext(queue);
+      });
+    };
+    scene.addPostLayoutPulseListener(afterLayout[0]);
+    javafx.application.Platform.requestNextPulse();
   }
 
   public Parent node() {
@@ -160,11 +189,7 @@ public final class ConsoleView {
     layers.getChildren().add(n);
   }
 
-  /**
-   * The pages {@link #warmUp} may lay out off screen. Leave out pages with chart-fx charts: a chart laid out
-   * outside a pulse read-locks its data sets until its next pulse, which a chart taken out of the scene
-   * never gets, and the chart writer would then wait forever.
-   */
+  /** The pages {@link #warmUp} lays out before their first visit. */
   public void warmUpPages(java.util.Set<Page> pages) {
     warmable = java.util.EnumSet.noneOf(Page.class);
     warmable.addAll(pages);
@@ -197,6 +222,9 @@ public final class ConsoleView {
 
   private void showPage(Page p) {
     Node n = pageNodes.get(p);
+    if (n != null) {
+      n.setVisible(true);
+    }
     pageHolder.getChildren().setAll(n == null ? new Label("No such page") : n);
     ToggleButton b = navButtons.get(p);
     if (b != null && !b.isSelected()) {

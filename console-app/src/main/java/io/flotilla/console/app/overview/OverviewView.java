@@ -1,5 +1,6 @@
 package io.flotilla.console.app.overview;
 
+import io.flotilla.console.app.console.CellTip;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
 import io.fair_acc.chartfx.XYChart;
@@ -31,7 +32,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -183,19 +183,16 @@ public final class OverviewView {
 
   /** The abort reason, with the whole text in a tooltip. */
   private static final class NoteCell extends TableCell<RoundRow, String> {
-    private final Tooltip tip = new Tooltip();
+    private final CellTip tip = CellTip.on(this);
 
     @Override
     protected void updateItem(String item, boolean empty) {
       super.updateItem(item, empty);
       boolean blank = empty || item == null || item.isEmpty();
       setText(blank ? null : item);
-      tip.setText(blank ? "" : item);
-      setTooltip(blank ? null : tip);
-      getStyleClass().remove("note-abort");
-      if (!blank) {
-        getStyleClass().add("note-abort");
-      }
+      String shown = blank ? null : item;
+      tip.set(() -> shown);
+      io.flotilla.console.app.console.StyleClasses.set(getStyleClass(), "note-abort", blank ? null : "note-abort");
     }
   }
 

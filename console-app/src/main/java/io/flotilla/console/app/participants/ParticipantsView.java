@@ -1,5 +1,7 @@
 package io.flotilla.console.app.participants;
 
+import io.flotilla.console.app.console.CellTip;
+import io.flotilla.console.app.console.PseudoStates;
 import atlantafx.base.controls.CustomTextField;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
@@ -27,7 +29,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -87,7 +88,7 @@ public final class ParticipantsView {
         }
 
         private void restyle() {
-          StyleClasses.set(getStyleClass(), "health-", bound == null ? null : bound.healthProperty().get().styleClass());
+          PseudoStates.set(this, "health-", bound == null ? null : bound.healthProperty().get().styleClass());
         }
       };
       ContextMenu menu = new ContextMenu();
@@ -347,7 +348,7 @@ public final class ParticipantsView {
     @Override
     protected void updateItem(String item, boolean empty) {
       super.updateItem(item, empty);
-      StyleClasses.set(getStyleClass(), "pstate-", empty || item == null ? null : stateStyle(item));
+      PseudoStates.set(this, "pstate-", empty || item == null ? null : stateStyle(item));
       if (empty || item == null) {
         setText(null);
         return;
@@ -394,7 +395,7 @@ public final class ParticipantsView {
       ParticipantRow r = empty || getTableRow() == null ? null : getTableRow().getItem();
       if (r == null || item == null) {
         setText(null);
-        StyleClasses.set(getStyleClass(), "telemetry-", null);
+        PseudoStates.set(this, "telemetry-", null);
         return;
       }
       double v = item.doubleValue();
@@ -405,7 +406,7 @@ public final class ParticipantsView {
         text = Units.percent(v) + (batteryColumn && r.charging() && !Double.isNaN(v) ? " \u26A1" : "");
       }
       setText(text);
-      StyleClasses.set(getStyleClass(), "telemetry-", !Double.isNaN(v) && warn.test(r, item) ? "telemetry-warn" : null);
+      PseudoStates.set(this, "telemetry-", !Double.isNaN(v) && warn.test(r, item) ? "telemetry-warn" : null);
     }
   }
 
@@ -415,7 +416,7 @@ public final class ParticipantsView {
    * activity and the interval.
    */
   private static final class HeartbeatCell extends TableCell<ParticipantRow, Instant> {
-    private final Tooltip tip = new Tooltip();
+    private final CellTip tip = CellTip.on(this);
     private final ChangeListener<ParticipantRow.Health> restyle = (o, was, is) -> style(is);
     private ParticipantRow bound;
 
@@ -429,27 +430,27 @@ public final class ParticipantsView {
       bound = empty || getTableRow() == null ? null : getTableRow().getItem();
       if (bound == null) {
         setText(null);
-        setTooltip(null);
+        tip.clear();
         style(null);
         return;
       }
       textProperty().bind(bound.lastHeartbeatTextProperty());
       bound.heartbeatHealthProperty().addListener(restyle);
       style(bound.heartbeatHealthProperty().get());
-      tip.setText(item == null ? "no heartbeat yet" : Units.clockMillis(item) + " · " + bound.activity()
-          + (bound.heartbeatIntervalMillis() > 0 ? "\nevery " + Units.duration(bound.heartbeatIntervalMillis()) : ""));
-      setTooltip(tip);
+      ParticipantRow r = bound;
+      tip.set(() -> item == null ? "no heartbeat yet" : Units.clockMillis(item) + " · " + r.activity()
+          + (r.heartbeatIntervalMillis() > 0 ? "\nevery " + Units.duration(r.heartbeatIntervalMillis()) : ""));
     }
 
     private void style(ParticipantRow.Health h) {
-      StyleClasses.set(getStyleClass(), "telemetry-", h == null || h == ParticipantRow.Health.GOOD ? null
+      PseudoStates.set(this, "telemetry-", h == null || h == ParticipantRow.Health.GOOD ? null
           : "telemetry-" + h.name().toLowerCase(Locale.ROOT));
     }
   }
 
   /** "12 s ago", the exact time and the last outcome in the tooltip. */
   private static final class LastAnswerCell extends TableCell<ParticipantRow, Instant> {
-    private final Tooltip tip = new Tooltip();
+    private final CellTip tip = CellTip.on(this);
 
     @Override
     protected void updateItem(Instant item, boolean empty) {
@@ -457,13 +458,12 @@ public final class ParticipantsView {
       textProperty().unbind();
       if (empty || getTableRow() == null || getTableRow().getItem() == null) {
         setText(null);
-        setTooltip(null);
+        tip.clear();
         return;
       }
       ParticipantRow r = getTableRow().getItem();
       textProperty().bind(r.lastAnswerTextProperty());
-      tip.setText((item == null ? "no answer yet" : Units.clockMillis(item)) + "\n" + r.lastNoteProperty().get());
-      setTooltip(tip);
+      tip.set(() -> (item == null ? "no answer yet" : Units.clockMillis(item)) + "\n" + r.lastNoteProperty().get());
     }
   }
 }

@@ -117,15 +117,25 @@ public final class TuningView {
     sheet.getItems().clear();
     String category = "Strategy: " + vm.draftStrategy();
     for (ParamSpec p : vm.parameters(vm.draftStrategy())) {
-      sheet.getItems().add(new Item(category, p.name(), p.description(), type(p.type()),
+      add(new Item(category, p.name(), p.description(), type(p.type()),
           () -> convert(p.type(), vm.parameter(p.name())), v -> vm.setParameter(p.name(), String.valueOf(v))));
     }
     TuningViewModel.SETTINGS.forEach((key, label) -> {
       ParamSpec.Type t = key.equals("per_round") || key.equals("local_epochs") ? ParamSpec.Type.INT
           : key.equals("deadline_ms") ? ParamSpec.Type.INT : ParamSpec.Type.DOUBLE;
-      sheet.getItems().add(new Item("Rounds", label, label + " (in force: " + vm.current(key) + ")", type(t),
+      add(new Item("Rounds", label, label + " (in force: " + vm.current(key) + ")", type(t),
           () -> convert(t, vm.setting(key)), v -> vm.setSetting(key, String.valueOf(v))));
     });
+  }
+
+  /**
+   * Lists a row only while its value fits its editor: before the federation has loaded the settings are
+   * unknown (null), and the sheet's numeric editors cannot show a null or a non-number.
+   */
+  private void add(Item item) {
+    if (item.getType().isInstance(item.getValue())) {
+      sheet.getItems().add(item);
+    }
   }
 
   static Class<?> type(ParamSpec.Type t) {

@@ -27,19 +27,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * bandwidth. Strategies use every core (models of 256K parameters and more), as the bandwidth's 2-thread
  * figure does. The updates are created once per trial: a round only reads them, as the engine does.
  *
- * <p>Each round's result is a new model-sized array (it becomes the caller's next model). Before every
- * iteration the heap is collected ({@code -p gc=iteration}, the default), as in a long-running coordinator
- * whose earlier models are garbage: the results then land on memory the JVM has already touched. With
- * {@code -p gc=none} a 10 GB heap is never collected during a run, every result lands on never-touched
- * pages, and at P = 10M the round also measures the VM's first-touch page faults (about 0.2 s per 40 MB
- * on the project's machine; docs/RESULTS.md).
+ * <p>Each round's result is a new model-sized array (it becomes the caller's next model). The fork's heap is
+ * touched before the run ({@code -XX:+AlwaysPreTouch}) and collected before every iteration
+ * ({@code -p gc=iteration}, the default): the state of a long-running coordinator, whose heap has been
+ * cycled by earlier rounds, so a result lands on memory the process has already touched. Without the
+ * pre-touch a 10 GB heap is never cycled during a short run: every result lands on never-touched pages and
+ * the round also measures the VM's first-touch page faults (0.14–0.2 s per 40 MB on the project's machine,
+ * against 2 ms to zero 40 MB once touched; docs/RESULTS.md, run 8). {@code aggregation-bench.sh} runs
+ * K = 10 with a 3 GB heap (the pre-touch costs about 1 s per GB here).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms10g", "-Xmx10g"})
+@Fork(value = 1, jvmArgs = {"-Xms10g", "-Xmx10g", "-XX:+AlwaysPreTouch"})
 public class AggregationBenchmark {
   @Param({"10", "100"})
   public int k;

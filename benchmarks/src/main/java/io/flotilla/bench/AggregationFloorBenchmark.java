@@ -24,15 +24,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * threads, cache-blocked as the aggregation is); {@code newModel} additionally allocates the result (the JVM
  * zeroes it: 4·P bytes written), reads the global model (4·P) and writes the result (4·P), with a plain
  * float sum instead of the Kahan fold. Dividing by {@code readUpdates} gives the best ratio to the bound an
- * implementation in plain Java can reach at this K and P (ADR 0016). The heap is collected before each
- * iteration, as in {@link AggregationBenchmark}. Not thread-safe (JMH runs one benchmark thread).
+ * implementation in plain Java can reach at this K and P (ADR 0016). The heap is pre-touched and collected
+ * before each iteration, as in {@link AggregationBenchmark}. Not thread-safe (JMH runs one benchmark thread).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms10g", "-Xmx10g"})
+@Fork(value = 1, jvmArgs = {"-Xms10g", "-Xmx10g", "-XX:+AlwaysPreTouch"})
 public class AggregationFloorBenchmark {
   /** Coordinates per cache block, as {@code MeanAccumulator}'s chunk. */
   private static final int CHUNK = 16 * 1024;

@@ -105,6 +105,12 @@ class TelemetryViewsTest extends FxRobot {
     assertThat(fx(() -> cell("p2", "colBattery").getText())).isEqualTo("60.0 %");
     assertThat(fx(() -> cell("p2", "colMemory").getText())).isEqualTo("1.0 GiB");
     assertThat(fx(() -> PseudoStates.has(stale.getTableRow(), "health-bad"))).isTrue();
+    // the heartbeat's tooltip is built when the pointer first enters the cell, not with the cell
+    assertThat(fx(stale::getTooltip)).isNull();
+    moveTo(stale);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fx(() -> stale.getTooltip() == null ? null : stale.getTooltip().getText()))
+        .isNotNull().startsWith(io.flotilla.console.app.format.Units.clockMillis(TestEvents.T0.plusMillis(2_000)));
 
     // the participant beats again: the next tick shows it fresh and uncoloured
     fx(() -> {

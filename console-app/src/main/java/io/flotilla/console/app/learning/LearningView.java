@@ -132,6 +132,7 @@ public final class LearningView {
     band.setErrorStyle(ErrorStyle.ERRORSURFACE);
     band.setDrawMarker(false);
     band.setPointReduction(false);
+    band.setParallelImplementation(false);
     band.getDatasets().add(vm.localSpread());
 
     ErrorDataSetRenderer losses = lines();
@@ -199,6 +200,9 @@ public final class LearningView {
     r.setErrorStyle(ErrorStyle.NONE);
     r.setDrawMarker(false);
     r.setPointReduction(false);
+    // a few thousand points at most: computing them on the FX thread beats handing them to chart-fx's pool
+    // and waiting for it (the FX thread stalled for up to 100 ms while the pool's thread waited for a core)
+    r.setParallelImplementation(false);
     return r;
   }
 }

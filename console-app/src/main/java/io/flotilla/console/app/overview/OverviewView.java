@@ -295,6 +295,7 @@ public final class OverviewView {
     r.setErrorStyle(ErrorStyle.NONE);
     r.setDrawMarker(false);
     r.setPointReduction(false);
+    r.setParallelImplementation(false); // see LearningView.lines()
     return r;
   }
 

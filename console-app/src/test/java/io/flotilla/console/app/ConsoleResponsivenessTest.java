@@ -93,6 +93,9 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
         .filter(t -> t.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId).findFirst().orElse(-1);
     long renderCpu0 = renderThread < 0 ? 0 : THREADS.getThreadCpuTime(renderThread);
     long gc0 = gcMillis();
+    GcPauses gcPauses = new GcPauses();
+    gcPauses.start();
+    long startUptimeMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     long start = System.nanoTime();
     Page[] tour = java.util.Arrays.stream(System.getProperty("flotilla.responsiveness.pages",
         "TIMELINE,PARTICIPANTS,LEARNING,OVERVIEW,MODELS,AUDIT").split(",")).map(Page::valueOf).toArray(Page[]::new);
@@ -128,6 +131,8 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
       timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms", (st[0] - start) / 1e9,
           (st[1] - st[0]) / 1e6));
     }
+    gcPauses.stop();
+    timeline.addAll(gcPauses.lines(startUptimeMs, 10));
     timeline.sort(java.util.Comparator.comparingDouble(l -> Double.parseDouble(l.substring(0, l.indexOf(' ')))));
     write("live-events.txt", String.join("\n", timeline) + "\n");
     String report = String.format(Locale.ROOT, """

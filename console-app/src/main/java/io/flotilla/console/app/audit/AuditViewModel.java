@@ -25,8 +25,9 @@ import javafx.collections.transformation.FilteredList;
 /**
  * State of the Audit log page: the newest entries of the federation's hash-chained audit log (newest
  * first, at most {@link #MAX_ENTRIES}), a search over actor, action, subject and details, and the chain's
- * verification status. Entries load incrementally off the FX thread after events that the engine audits,
- * only while the page is shown; the chain is re-verified with each load and on demand.
+ * verification status. Entries load off the FX thread once when the federation attaches (so the page's table
+ * rows can be built before its first visit), then incrementally after events that the engine audits, only
+ * while the page is shown; the chain is re-verified with each load and on demand.
  *
  * <p>Thread-safety: confined to the UI thread; reads run on the {@code io} executor.
  */
@@ -76,9 +77,7 @@ public final class AuditViewModel {
   public void attach(FederationHistory h) {
     history = h;
     stale = true;
-    if (active) {
-      refresh();
-    }
+    refresh(); // once now, shown or not: the rows exist before the page's first visit
   }
 
   public void active(boolean on) {

@@ -145,6 +145,16 @@ public final class ConsoleView {
     warmNext(queue);
   }
 
+  /**
+   * Warms one page again (as {@link #warmUp}) unless it is on screen: for a page whose table was empty at
+   * the last warm-up and has rows now, so that its first visit does not create them. FX thread.
+   */
+  public void warm(Page p) {
+    if (warmable.contains(p)) {
+      warmNext(new java.util.ArrayDeque<>(java.util.List.of(p)));
+    }
+  }
+
   private void warmNext(java.util.ArrayDeque<Page> queue) {
     Scene scene = root.getScene();
     Page p = queue.poll();

@@ -30,8 +30,10 @@ import javafx.collections.ObservableList;
  * off the FX thread), which one is current, and the operator's actions on them: roll back to a version
  * (through the {@link Federation} facade, which audits it) and export one as safetensors.
  *
- * <p>The list reloads after commits and rollbacks, at most once a second ({@link #tick}), one load at a
- * time, and only while the page is shown ({@link #active}); a hidden page reloads when it is shown again.
+ * <p>The list loads once when the federation attaches (so that the page's table rows can be built while the
+ * console loads, not at its first visit), then reloads after commits and rollbacks, at most once a second
+ * ({@link #tick}), one load at a time, and only while the page is shown ({@link #active}); a hidden page
+ * reloads when it is shown again.
  *
  * <p>Thread-safety: confined to the UI thread; store reads and exports run on the {@code io} executor and
  * come back through the {@code ui} executor.
@@ -63,9 +65,7 @@ public final class ModelsViewModel {
     federation = f;
     history = h;
     stale = true;
-    if (active) {
-      refresh();
-    }
+    refresh(); // once now, shown or not: the rows exist before the page's first visit
   }
 
   /** Whether the page is on screen. */

@@ -28,12 +28,19 @@ class ModelsViewModelTest {
   }
 
   @Test
-  void versionsLoadWhenThePageIsShownNewestFirst() {
-    assertThat(vm.rows()).isEmpty(); // not on screen yet: nothing read
-    assertThat(history.versionReads).isZero();
-    vm.active(true);
+  void versionsLoadOnceWhenAttachedNewestFirstThenOnlyWhileShown() {
+    // read once at attach, shown or not, so the page's rows exist before its first visit
     assertThat(vm.rows()).extracting(ModelVersionRow::version).containsExactly(2L, 1L, 0L);
     assertThat(vm.currentVersionProperty().get()).isEqualTo(2);
+    assertThat(history.versionReads).isEqualTo(1);
+    // a commit while the page is hidden: nothing read until it is shown
+    history.versions.add(FakeHistory.version(3, true, "ROUND", 2L));
+    vm.apply(List.of(ev.committed(3, 3, 3, 100, 0.6, 0.5, 100)));
+    vm.tick();
+    assertThat(history.versionReads).isEqualTo(1);
+    vm.active(true);
+    assertThat(history.versionReads).isEqualTo(2);
+    assertThat(vm.rows()).extracting(ModelVersionRow::version).containsExactly(3L, 2L, 1L, 0L);
   }
 
   @Test

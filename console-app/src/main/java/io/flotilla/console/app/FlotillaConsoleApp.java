@@ -269,7 +269,7 @@ public final class FlotillaConsoleApp extends Application {
       public void onChanged(Change<?> c) {
         if (!rows.isEmpty()) {
           rows.removeListener(this);
-          Platform.runLater(() -> frame.warm(page));
+          frame.warm(page); // now, so that settled() never sees the rows without the warm-up queued
         }
       }
     });
@@ -553,6 +553,16 @@ public final class FlotillaConsoleApp extends Application {
   /** The window's view model. FX thread. */
   public ConsoleViewModel viewModel() {
     return vm;
+  }
+
+  /**
+   * Whether the console has settled after loading: the Models and Audit lists have loaded once and no page
+   * is being warmed (a warm-up changes the page holder's children for a pulse). Tests wait for it before
+   * they look nodes up, which TestFX does off the FX thread. FX thread.
+   */
+  public boolean settled() {
+    return vm != null && console != null && vm.models().firstLoadDone() && vm.audit().firstLoadDone()
+        && !console.warming();
   }
 
   /** The window frame (theme, drawer). FX thread. */

@@ -39,6 +39,7 @@ class AbExperimentConsoleTest extends ConsoleAppTest {
     app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> new FlotillaConsoleApp(options, who));
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY);
+    awaitSettled();
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.abExperiment().unavailableReasonProperty().get()
         .contains("loading")) == false);
     fx(() -> {

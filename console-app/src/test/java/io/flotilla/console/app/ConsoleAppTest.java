@@ -23,6 +23,15 @@ abstract class ConsoleAppTest extends FxRobot {
     FxToolkit.cleanupStages();
   }
 
+  /**
+   * Waits until the console has settled after loading ({@link FlotillaConsoleApp#settled}): its pages are
+   * warmed in pulses while it loads, which changes the page holder's children, and TestFX looks nodes up
+   * off the FX thread.
+   */
+  protected void awaitSettled() {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> fx(() -> app.settled()));
+  }
+
   /** Runs {@code c} on the FX thread and returns its result (30 s at most). */
   protected static <T> T fx(Callable<T> c) throws Exception {
     return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);

@@ -68,6 +68,7 @@ class ConsoleOperationsTest extends FxRobot {
       return a;
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> !lookup("#start").queryButton().isDisabled()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.settled())); // see ConsoleAppTest.awaitSettled
     clickOn("#start");
     await().atMost(Duration.ofSeconds(30))
         .until(() -> fx(() -> app.viewModel().overview().committedRoundsProperty().get()) >= 6);

@@ -67,6 +67,7 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     launch(config);
     await().atMost(Duration.ofMinutes(3)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         != ConsoleViewModel.Chip.LOADING);
+    awaitSettled();
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(fx(() -> app.viewModel().chipProperty().get())).isEqualTo(ConsoleViewModel.Chip.READY);
     fx(() -> {
@@ -169,6 +170,7 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     launch(idle);
     await().atMost(Duration.ofMinutes(2)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         != ConsoleViewModel.Chip.LOADING);
+    awaitSettled();
     // the console is attached to an idle federation; the history comes from a synthetic event stream
     TestEvents ev = new TestEvents();
     List<String> ids = new ArrayList<>();

@@ -49,6 +49,7 @@ class ConsoleWindowTest extends FxRobot {
         () -> new FlotillaConsoleApp(new ConsoleOptions(config, false)));
     // the window is up before the simulation is: Start enables once it has loaded
     await().atMost(Duration.ofSeconds(20)).until(() -> !"Loading".equals(fx(() -> chip().getText())));
+    await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.settled())); // see ConsoleAppTest.awaitSettled
     assertThat(fx(() -> chip().getText())).as(fx(() -> lookup("#status").queryAs(Label.class).getText()))
         .isEqualTo("Ready");
     assertThat(fx(() -> button("#start").isDisabled())).isFalse();

@@ -49,6 +49,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
     FxToolkit.registerPrimaryStage();
     app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> new FlotillaConsoleApp(options));
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> !lookup("#start").queryButton().isDisabled()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.settled())); // see ConsoleAppTest.awaitSettled
     clickOn("#start");
     await().atMost(Duration.ofSeconds(30))
         .until(() -> fx(() -> app.viewModel().overview().committedRoundsProperty().get()) >= 3);

@@ -46,6 +46,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY);
+    awaitSettled();
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.enrollments().trust()) != null);
   }
 

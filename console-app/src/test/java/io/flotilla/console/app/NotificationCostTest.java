@@ -42,6 +42,7 @@ class NotificationCostTest extends ConsoleAppTest {
         new ConsoleOptions(idle, false)));
     await().atMost(Duration.ofMinutes(2)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         != ConsoleViewModel.Chip.LOADING);
+    awaitSettled();
     Thread.sleep(500); // the page warm-up and the console's start-up work are done
 
     ObservableList<Alarm> alarms = FXCollections.observableArrayList();

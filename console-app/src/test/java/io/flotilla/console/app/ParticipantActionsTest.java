@@ -32,6 +32,7 @@ class ParticipantActionsTest extends ConsoleAppTest {
         new ConsoleOptions(config, false)));
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY);
+    awaitSettled();
     fx(() -> {
       operator = new RecordingOperatorFederation(app.viewModel().federation());
       app.viewModel().participants().attach(operator);

@@ -23,6 +23,7 @@ class ScenarioSwitchTest extends ConsoleAppTest {
         new ConsoleOptions(tiny, true).withScenario("tiny", tiny)));
     await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.RUNNING);
+    awaitSettled();
     var before = fx(() -> app.viewModel().federation());
     assertThat(fx(() -> app.viewModel().summaryProperty().get())).startsWith("4 participants");
 
@@ -40,6 +41,7 @@ class ScenarioSwitchTest extends ConsoleAppTest {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> app.viewModel().chipProperty().get())
         == ConsoleViewModel.Chip.READY && fx(() -> app.viewModel().federation()) != null);
+    awaitSettled();
     assertThat(fx(() -> app.viewModel().summaryProperty().get())).startsWith("30 participants · 10 per round");
     assertThat(fx(() -> app.options().scenario())).isEqualTo("demo-synthetic");
     assertThat(fx(() -> app.viewModel().federation())).isNotSameAs(before);

@@ -52,6 +52,7 @@ public final class AuditViewModel {
   private boolean active;
   private boolean stale = true;
   private boolean loading;
+  private boolean firstLoadDone;
 
   public AuditViewModel(Executor ui, Executor io, OperationTracker tracker, Clock clock) {
     this.ui = Objects.requireNonNull(ui, "ui");
@@ -74,10 +75,19 @@ public final class AuditViewModel {
     return s != null && s.toLowerCase(Locale.ROOT).contains(q);
   }
 
+  /**
+   * Whether the list has loaded once since {@link #attach} (or there is nothing to load): the console's
+   * pages are built from it (tests wait for it before looking the page's nodes up).
+   */
+  public boolean firstLoadDone() {
+    return firstLoadDone;
+  }
+
   public void attach(FederationHistory h) {
     history = h;
     stale = true;
     refresh(); // once now, shown or not: the rows exist before the page's first visit
+    stale = true; // and again, incrementally, when the page is first shown (not every change raises an event)
   }
 
   public void active(boolean on) {
@@ -107,6 +117,7 @@ public final class AuditViewModel {
   /** Loads new entries and re-verifies the chain, in the background (one load at a time). */
   public void refresh() {
     if (history == null) {
+      firstLoadDone = true; // nothing to load
       return;
     }
     if (loading) {
@@ -133,6 +144,7 @@ public final class AuditViewModel {
       });
     } catch (RejectedExecutionException e) {
       loading = false;
+      firstLoadDone = true; // shutting down: nothing will load
     }
   }
 
@@ -165,6 +177,7 @@ public final class AuditViewModel {
 
   private void loaded(List<AuditRecord> got, ChainStatus status, Throwable error) {
     loading = false;
+    firstLoadDone = true;
     if (error != null) {
       chainText.set("Could not read the audit log: " + error.getMessage());
     } else {

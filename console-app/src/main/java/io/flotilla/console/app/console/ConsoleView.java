@@ -91,6 +91,8 @@ public final class ConsoleView {
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
+  /** Warm-up chains in progress (see {@link #warming}). */
+  private int warmChains;
   private static final String KEYS = "flotilla.console.keys";
   private final Button scenario = new Button("Scenario", new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
   private Runnable scenarioChooser;
@@ -142,6 +144,7 @@ public final class ConsoleView {
         queue.add(p);
       }
     }
+    warmChains++;
     warmNext(queue);
   }
 
@@ -151,14 +154,24 @@ public final class ConsoleView {
    */
   public void warm(Page p) {
     if (warmable.contains(p)) {
+      warmChains++;
       warmNext(new java.util.ArrayDeque<>(java.util.List.of(p)));
     }
+  }
+
+  /**
+   * Whether pages are being warmed right now (each warm changes the page holder's children for a pulse;
+   * tests wait until it is done before they look nodes up off the FX thread). FX thread.
+   */
+  public boolean warming() {
+    return warmChains > 0;
   }
 
   private void warmNext(java.util.ArrayDeque<Page> queue) {
     Scene scene = root.getScene();
     Page p = queue.poll();
     if (p == null || scene == null) {
+      warmChains--;
       return;
     }
     Node n = pageNodes.get(p);

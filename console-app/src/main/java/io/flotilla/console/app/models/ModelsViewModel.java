@@ -53,11 +53,20 @@ public final class ModelsViewModel {
   private boolean active;
   private boolean stale = true;
   private boolean loading;
+  private boolean firstLoadDone;
 
   public ModelsViewModel(Executor ui, Executor io, OperationTracker tracker) {
     this.ui = Objects.requireNonNull(ui, "ui");
     this.io = Objects.requireNonNull(io, "io");
     this.tracker = Objects.requireNonNull(tracker, "tracker");
+  }
+
+  /**
+   * Whether the list has loaded once since {@link #attach} (or there is nothing to load): the console's
+   * pages are built from it (tests wait for it before looking the page's nodes up).
+   */
+  public boolean firstLoadDone() {
+    return firstLoadDone;
   }
 
   /** The federation is ready; its history is {@code h}. */
@@ -66,6 +75,7 @@ public final class ModelsViewModel {
     history = h;
     stale = true;
     refresh(); // once now, shown or not: the rows exist before the page's first visit
+    stale = true; // and again, incrementally, when the page is first shown (not every change raises an event)
   }
 
   /** Whether the page is on screen. */
@@ -100,6 +110,7 @@ public final class ModelsViewModel {
   /** Reloads the versions in the background (one load at a time). */
   public void refresh() {
     if (history == null) {
+      firstLoadDone = true; // nothing to load
       return;
     }
     if (loading) {
@@ -122,11 +133,13 @@ public final class ModelsViewModel {
       });
     } catch (RejectedExecutionException e) {
       loading = false;
+      firstLoadDone = true; // shutting down: nothing will load
     }
   }
 
   private void loaded(List<ModelVersion> versions, Throwable error) {
     loading = false;
+    firstLoadDone = true;
     if (error != null) {
       emptyText.set("Could not read model versions: " + message(error));
     } else {

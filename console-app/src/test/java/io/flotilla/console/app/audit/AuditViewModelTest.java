@@ -24,10 +24,12 @@ class AuditViewModelTest {
   void entriesLoadNewestFirstThenIncrementally() {
     history.addAudit("federation.created", "f");
     history.addAudit("participant.joined", "p1");
-    vm.attach(history);
-    vm.active(true);
+    vm.attach(history); // loads once, shown or not (the page's rows are built before its first visit)
     assertThat(vm.entries()).extracting(AuditRecord::action).containsExactly("participant.joined", "federation.created");
     assertThat(history.auditLimits).containsExactly(AuditViewModel.MAX_ENTRIES);
+    vm.active(true); // shown: an incremental reload (not every audited action raises an event)
+    assertThat(vm.entries()).hasSize(2);
+    assertThat(history.auditLimits).containsExactly(AuditViewModel.MAX_ENTRIES, AuditViewModel.INCREMENT);
     assertThat(vm.chainTextProperty().get()).startsWith("Chain intact · 2 entries");
 
     history.addAudit("round.committed", "round 1");
@@ -36,7 +38,8 @@ class AuditViewModelTest {
     vm.apply(List.of(ev.committed(1, 1, 1, 10, 0.5, 1, 10)));
     vm.tick();
     assertThat(vm.entries()).extracting(AuditRecord::seq).containsExactly(3L, 2L, 1L);
-    assertThat(history.auditLimits).containsExactly(AuditViewModel.MAX_ENTRIES, AuditViewModel.INCREMENT);
+    assertThat(history.auditLimits).containsExactly(AuditViewModel.MAX_ENTRIES, AuditViewModel.INCREMENT,
+        AuditViewModel.INCREMENT);
   }
 
   @Test

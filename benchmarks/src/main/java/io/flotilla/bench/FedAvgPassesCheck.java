@@ -44,6 +44,10 @@ public final class FedAvgPassesCheck {
     int k = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int p = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+    if (k < 1 || p < 2 * CHUNK || rounds < 1) {
+      throw new IllegalArgumentException("need K >= 1, P >= " + 2 * CHUNK + " and rounds >= 1; got K=" + k
+          + ", P=" + p + ", rounds=" + rounds);
+    }
     FedAvgPassesCheck c = new FedAvgPassesCheck(k, p);
     ExecutorService helper = Executors.newSingleThreadExecutor();
     try {

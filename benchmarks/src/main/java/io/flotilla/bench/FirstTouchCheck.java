@@ -15,6 +15,9 @@ public final class FirstTouchCheck {
   public static void main(String[] args) {
     int p = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    if (p < 1 || rounds < 1) {
+      throw new IllegalArgumentException("need P >= 1 and rounds >= 1; got P=" + p + ", rounds=" + rounds);
+    }
     float[] global = Inputs.model(p).copyParameters();
     float[] keep = null;
     for (int round = 0; round < rounds; round++) {

@@ -145,13 +145,8 @@ final class MeanAccumulator {
     if (g == 0) {
       return;
     }
-    float[][] ds = pending.toArray(new float[0][]);
     float[] ws = new float[g];
-    for (int k = 0; k < g; k++) {
-      ws[k] = pendingWeights.get(k);
-    }
-    pending.clear();
-    pendingWeights.clear();
+    float[][] ds = takePending(ws);
     int before = state;
     state = Math.min(BOTH, before + g);
     parallel((index, lo, hi) -> {
@@ -166,6 +161,17 @@ final class MeanAccumulator {
         }
       }
     });
+  }
+
+  /** Empties the held deltas: returns them in arrival order and writes their weights into {@code weights}. */
+  private float[][] takePending(float[] weights) {
+    float[][] ds = pending.toArray(new float[0][]);
+    for (int k = 0; k < ds.length; k++) {
+      weights[k] = pendingWeights.get(k);
+    }
+    pending.clear();
+    pendingWeights.clear();
+    return ds;
   }
 
   /** Folds {@code w · d} over {@code [from, to)} into a state that held {@code st} before this delta. */
@@ -265,13 +271,8 @@ final class MeanAccumulator {
    */
   private float[] finish(double scale, ModelState base) {
     int g = pending.size();
-    float[][] ds = pending.toArray(new float[0][]);
     float[] ws = new float[g];
-    for (int k = 0; k < g; k++) {
-      ws[k] = pendingWeights.get(k);
-    }
-    pending.clear();
-    pendingWeights.clear();
+    float[][] ds = takePending(ws);
     int before = state;
     // Nothing folded at all: the new sum array is zero, and (0 − 0) − 0 is the zero compensation of folding
     // nothing, so SUM_ONLY gives the right result without reading the (possibly stale) compensation array.

@@ -28,11 +28,11 @@ public final class CellTip {
     return new CellTip(Objects.requireNonNull(cell, "cell"));
   }
 
-  /** The text to show from now on (asked when the pointer enters the cell, and now if a tooltip is up). */
+  /** The text to show from now on (asked when the pointer enters the cell, or now if it is over it). */
   public void set(Supplier<String> text) {
     this.text = Objects.requireNonNull(text, "text");
-    if (cell.getTooltip() != null) {
-      refresh();
+    if (cell.isHover()) {
+      refresh(); // a cell hovered once keeps its tooltip installed: format only while the pointer is here
     }
   }
 

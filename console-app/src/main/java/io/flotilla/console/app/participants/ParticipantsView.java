@@ -5,7 +5,6 @@ import io.flotilla.console.app.console.PseudoStates;
 import atlantafx.base.controls.CustomTextField;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
-import io.flotilla.console.app.console.StyleClasses;
 import io.flotilla.console.app.format.Units;
 import java.time.Instant;
 import java.util.List;

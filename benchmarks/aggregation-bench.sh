@@ -18,14 +18,14 @@ jar=benchmarks/target/benchmarks.jar
 load bandwidth; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth.json"
 # the heap is pre-touched (steady state of a long-running coordinator, see AggregationBenchmark): K = 10 fits
 # in 3 GB, which pre-touches in seconds; K = 100 keeps the annotation's 10 GB
-k10=(-p k=10 -jvmArgs "-Xms3g -Xmx3g -XX:+AlwaysPreTouch")
+k10=(-p k=10 -jvmArgs "-Xms3g -Xmx3g -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector")
 load aggregation; java -jar "$jar" AggregationBenchmark "${k10[@]}" -rf json -rff "$out/aggregation-k10.json"
 java -jar "$jar" AggregationBenchmark -p k=100 -rf json -rff "$out/aggregation-k100.json"
 load floor; java -jar "$jar" AggregationFloorBenchmark "${k10[@]}" -rf json -rff "$out/floor-k10.json"
 java -jar "$jar" AggregationFloorBenchmark -p k=100 -rf json -rff "$out/floor-k100.json"
 load krum; java -jar "$jar" KrumBenchmark -rf json -rff "$out/krum.json"
 load bandwidth-after; java -jar "$jar" MemoryBandwidthBenchmark -rf json -rff "$out/bandwidth-after.json"
-load memory; java -Xmx170m -cp "$jar" io.flotilla.bench.AggregationMemoryCheck 100 10000000 fedavg | tee "$out/memory.txt"
+load memory; java -Xmx170m --add-modules jdk.incubator.vector -cp "$jar" io.flotilla.bench.AggregationMemoryCheck 100 10000000 fedavg | tee "$out/memory.txt"
 python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]

@@ -25,7 +25,7 @@ for n in "${sizes[@]}"; do
     flags=(--model "noop:$params" --participants "$n" --per-round "$n" --min-updates "$n" --rounds "$rounds"
            --deadline 900 --seed 1)
     log="$out/serve-$n-$enc.log"; slog="$out/swarm-$n-$enc.log"
-    java ${SERVE_JAVA_OPTS:--Xmx10g} -jar "$jar" serve --insecure --port 0 "${flags[@]}" --update-encoding "$enc" \
+    java --add-modules jdk.incubator.vector ${SERVE_JAVA_OPTS:--Xmx10g} -jar "$jar" serve --insecure --port 0 "${flags[@]}" --update-encoding "$enc" \
       --max-uploads 32 >"$log" 2>&1 &
     spid=$!
     for _ in $(seq 1 240); do grep -q "listening on" "$log" && break; sleep 0.5; done

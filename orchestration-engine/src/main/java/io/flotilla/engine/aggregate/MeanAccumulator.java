@@ -41,6 +41,8 @@ final class MeanAccumulator {
   private final int size;
   private final int foldBatch;
   private final int threads;
+  /** Whether the register-blocked Vector API kernels ({@link VectorFold}) run the grouped folds and the finish. */
+  private final boolean vector;
   private float[] sum;
   private float[] comp;
   private final List<float[]> pending = new ArrayList<>();
@@ -74,6 +76,14 @@ final class MeanAccumulator {
    * has {@code size} elements (its contents are ignored); otherwise a new one is allocated.
    */
   MeanAccumulator(int size, int foldBatch, int threads, float[] spareComp) {
+    this(size, foldBatch, threads, spareComp, true);
+  }
+
+  /**
+   * As {@link #MeanAccumulator(int, int, int, float[])}; {@code vectorKernels} false keeps the scalar kernels
+   * even where {@link VectorFold} is available (the results are the same bits; tests compare the two).
+   */
+  MeanAccumulator(int size, int foldBatch, int threads, float[] spareComp, boolean vectorKernels) {
     if (foldBatch < 1) {
       throw new IllegalArgumentException("fold batch must be >= 1, was " + foldBatch);
     }
@@ -85,6 +95,12 @@ final class MeanAccumulator {
     this.threads = size >= PARALLEL_MIN ? threads : 1;
     this.sum = new float[size];
     this.comp = spareComp != null && spareComp.length == size ? spareComp : new float[size];
+    this.vector = vectorKernels && VectorFold.Available.YES;
+  }
+
+  /** Whether this accumulator runs the Vector API kernels. */
+  boolean vectorKernels() {
+    return vector;
   }
 
   /**
@@ -154,10 +170,13 @@ final class MeanAccumulator {
         fold(ds[0], ws[0], lo, hi, before);
         return;
       }
+      float[] scratch = vector && g <= VectorFold.GROUP ? new float[2 * VectorFold.STEP] : null;
       for (int from = lo; from < hi; from += CHUNK) {
         int to = Math.min(hi, from + CHUNK);
+        int done = scratch != null ? VectorFold.run(ds, ws, g, before, sum, comp, from, to, false, 0, null, 0, scratch)
+            : from;
         for (int k = 0; k < g; k++) {
-          fold(ds[k], ws[k], from, to, Math.min(BOTH, before + k));
+          fold(ds[k], ws[k], done, to, Math.min(BOTH, before + k));
         }
       }
     });
@@ -264,7 +283,14 @@ final class MeanAccumulator {
    * update once and the base once, and writes the sum (the result) and the compensation once. Same float
    * operations in the same order as folding, then scaling, then adding: same bits.
    *
-   * <p>The compensation stays in the model-sized array, indexed like the sum: a chunk-sized scratch array
+   * <p>Where {@link VectorFold} is available and at most {@link VectorFold#GROUP} updates are held, it runs
+   * each chunk instead (all but a tail shorter than {@link VectorFold#STEP}): the sum and compensation stay
+   * in registers across the held updates and are never stored, so the round reads each update and the base
+   * once and writes only the result. The base is copied chunk by chunk into a scratch array (immutable
+   * state the kernel cannot read in place). With more held updates the scalar kernels are faster (see
+   * {@link VectorFold#GROUP}).
+   *
+   * <p>In the scalar kernels the compensation stays in the model-sized array, indexed like the sum: a chunk-sized scratch array
    * (indexed {@code i − from}) would save writing it back, but C2's superword pass on JDK 17 does not
    * vectorise a loop whose float arrays are indexed with different offsets (it cannot rule out that they
    * overlap), and the scalar loop measured 3× slower than the memory traffic it saves.
@@ -281,12 +307,21 @@ final class MeanAccumulator {
     float[] s = sum;
     float[] c = after == BOTH ? comp : null;
     parallel((index, lo, hi) -> {
+      float[] scratch = vector && g <= VectorFold.GROUP ? new float[2 * VectorFold.STEP] : null;
+      float[] baseChunk = scratch != null && base != null ? new float[CHUNK] : null;
       for (int from = lo; from < hi; from += CHUNK) {
         int to = Math.min(hi, from + CHUNK);
-        for (int k = 0; k < g; k++) {
-          fold(ds[k], ws[k], from, to, Math.min(BOTH, before + k));
+        int done = from;
+        if (scratch != null) {
+          if (baseChunk != null) {
+            base.copyRange(from, baseChunk, 0, to - from);
+          }
+          done = VectorFold.run(ds, ws, g, before, s, c, from, to, true, scale, baseChunk, from, scratch);
         }
-        finishRange(s, c, from, to, scale, base);
+        for (int k = 0; k < g; k++) {
+          fold(ds[k], ws[k], done, to, Math.min(BOTH, before + k));
+        }
+        finishRange(s, c, done, to, scale, base);
       }
     });
     sum = null;

@@ -75,6 +75,14 @@ public final class ModelState {
     System.arraycopy(parameters, 0, dst, 0, parameters.length);
   }
 
+  /**
+   * Copies {@code length} parameters starting at {@code from} into {@code dst} at {@code dstFrom} (a chunk
+   * of a large model, for kernels that work chunk by chunk).
+   */
+  public void copyRange(int from, float[] dst, int dstFrom, int length) {
+    System.arraycopy(parameters, from, dst, dstFrom, length);
+  }
+
   /** A read-only view of the parameters (no copy). */
   public java.nio.FloatBuffer view() {
     return java.nio.FloatBuffer.wrap(parameters).asReadOnlyBuffer();

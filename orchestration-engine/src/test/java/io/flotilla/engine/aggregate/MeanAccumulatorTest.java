@@ -236,6 +236,65 @@ class MeanAccumulatorTest {
   }
 
   @Test
+  void theVectorKernelsGiveTheBitsOfTheScalarKernelsInEveryStateAndAtEveryTail() {
+    // Only meaningful where VectorFold runs (the module is added and vectors are 512 bits wide); elsewhere
+    // both accumulators run the scalar kernels and the comparison is trivially true, so say so.
+    org.junit.jupiter.api.Assumptions.assumeTrue(VectorFold.Available.YES,
+        "VectorFold is not available in this JVM (needs --add-modules jdk.incubator.vector and AVX-512)");
+    float[][] ds = deltas(6, 77);
+    for (float[] d : ds) { // special values in the vectorised part and in the scalar tail
+      d[0] = -0f;
+      d[17] = Float.NaN;
+      d[P - 1] = -0f;
+      d[P - 2] = 3e38f;
+    }
+    ds[2][33] = Float.POSITIVE_INFINITY;
+    ds[3][P - 3] = Float.intBitsToFloat(0x7fc01234); // a NaN with a payload
+    float[] g = deltas(1, 78)[0];
+    ModelState global = Updates.model(g);
+    double[] w = {4, 2, 3, 0.5, 7, 1e-3};
+    for (int k = 1; k <= ds.length; k++) {
+      for (int batch : new int[] {1, 2, 3, 100}) {
+        for (int threads : new int[] {1, 2}) {
+          for (boolean plus : new boolean[] {false, true}) {
+            float[] scalar = run(ds, w, k, batch, threads, false, plus ? global : null);
+            float[] vector = run(ds, w, k, batch, threads, true, plus ? global : null);
+            assertThat(bits(vector)).as("K=%d fold-batch=%d threads=%d plus=%s", k, batch, threads, plus)
+                .isEqualTo(bits(scalar));
+          }
+        }
+      }
+    }
+    // More updates than VectorFold folds at once: folds of GROUP held updates (vector) and of more (scalar),
+    // mixed with vector finishes of what is left.
+    int many = 2 * VectorFold.GROUP + 3;
+    float[][] more = deltas(many, 79);
+    double[] wm = new double[many];
+    for (int j = 0; j < many; j++) {
+      wm[j] = 1 + j % 5;
+    }
+    for (int batch : new int[] {VectorFold.GROUP, VectorFold.GROUP + 1, 100}) {
+      for (boolean plus : new boolean[] {false, true}) {
+        assertThat(bits(run(more, wm, many, batch, 2, true, plus ? global : null)))
+            .as("K=%d fold-batch=%d plus=%s", many, batch, plus)
+            .isEqualTo(bits(run(more, wm, many, batch, 2, false, plus ? global : null)));
+      }
+    }
+    assertThat(new MeanAccumulator(P, 1, 1, null, true).vectorKernels()).isTrue();
+    assertThat(new MeanAccumulator(P, 1, 1, null, false).vectorKernels()).isFalse();
+  }
+
+  private static float[] run(float[][] ds, double[] w, int k, int batch, int threads, boolean vector, ModelState base) {
+    float[] stale = new float[P];
+    Arrays.fill(stale, Float.NaN);
+    MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale, vector);
+    for (int j = 0; j < k; j++) {
+      acc.add(ds[j], w[j]);
+    }
+    return acc.meanPlus(base);
+  }
+
+  @Test
   void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
     MeanAccumulator small = new MeanAccumulator(10, 1, 2);
     small.add(new float[10], 1);

@@ -66,7 +66,7 @@ final class VectorFold {
    * when two or more updates have been folded, as the scalar kernels do). With {@code finish} true the
    * state is not stored: {@code s[i]} becomes {@code (float) ((sum − comp) · scale)}, plus
    * {@code base[i − baseFrom]} in float when {@code base} is not null. {@code scratch} holds at least
-   * {@code 2·STEP} floats (the state on its way from the fold's vectors to the finish's narrower ones).
+   * {@code 2·STEP} floats (the state on its way from the fold to the finish or the arrays).
    */
   static int run(float[][] ds, float[] ws, int g, int before, float[] s, float[] c, int from, int to,
       boolean finish, double scale, float[] base, int baseFrom, float[] scratch) {
@@ -194,21 +194,19 @@ final class VectorFold {
     for (int h = 0; h < STEP; h += L) {
       FloatVector sum = FloatVector.fromArray(F, scratch, h);
       FloatVector comp = FloatVector.fromArray(F, scratch, STEP + h);
-      FloatVector lo = narrow(sum, comp, sc, 0);
-      FloatVector hi = narrow(sum, comp, sc, 1);
-      FloatVector m = lo.blend(hi, HIGH);
+      // (written out, not in a helper: a vector passed to or returned from a method HotSpot compiled on its
+      // own is boxed on the heap, which made JMH's K = 10 × 10M round 2x slower)
+      DoubleVector lo = ((DoubleVector) sum.convertShape(VectorOperators.F2D, D, 0))
+          .sub((DoubleVector) comp.convertShape(VectorOperators.F2D, D, 0)).mul(sc);
+      DoubleVector hi = ((DoubleVector) sum.convertShape(VectorOperators.F2D, D, 1))
+          .sub((DoubleVector) comp.convertShape(VectorOperators.F2D, D, 1)).mul(sc);
+      FloatVector m = ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
+          .blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), HIGH);
       if (base != null) {
         m = FloatVector.fromArray(F, base, i + h - baseFrom).add(m);
       }
       m.intoArray(s, i + h);
     }
-  }
-
-  /** Lanes of half {@code part} of {@code (float) ((sum − comp) · scale)}, in that half of a float vector. */
-  private static FloatVector narrow(FloatVector sum, FloatVector comp, DoubleVector scale, int part) {
-    DoubleVector wide = (DoubleVector) sum.convertShape(VectorOperators.F2D, D, part);
-    DoubleVector wideComp = (DoubleVector) comp.convertShape(VectorOperators.F2D, D, part);
-    return (FloatVector) wide.sub(wideComp).mul(scale).convertShape(VectorOperators.D2F, F, -part);
   }
 
   /**

@@ -290,10 +290,11 @@ final class MeanAccumulator {
    * state the kernel cannot read in place). With more held updates the scalar kernels are faster (see
    * {@link VectorFold#GROUP}).
    *
-   * <p>In the scalar kernels the compensation stays in the model-sized array, indexed like the sum: a chunk-sized scratch array
-   * (indexed {@code i − from}) would save writing it back, but C2's superword pass on JDK 17 does not
-   * vectorise a loop whose float arrays are indexed with different offsets (it cannot rule out that they
-   * overlap), and the scalar loop measured 3× slower than the memory traffic it saves.
+   * <p>In the scalar kernels the compensation stays in the model-sized array, indexed like the sum: a
+   * chunk-sized scratch array (indexed {@code i − from}) would save writing it back, but C2's superword
+   * pass on JDK 17 does not vectorise a loop whose float arrays are indexed with different offsets (it
+   * cannot rule out that they overlap), and the scalar loop measured 3× slower than the memory traffic it
+   * saves.
    */
   private float[] finish(double scale, ModelState base) {
     int g = pending.size();

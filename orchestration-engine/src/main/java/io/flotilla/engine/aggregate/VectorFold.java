@@ -8,22 +8,23 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link MeanAccumulator}'s fold and finish written with the Vector API ({@code jdk.incubator.vector}),
- * register-blocked: for each group of 32 coordinates (two 16-float vectors) the running Kahan sum and compensation stay in vector
- * registers while every held update is folded in, and are converted to double, scaled and rounded back in
- * the same pass. A fold-batch round then reads each update once and writes only the result, where the
- * scalar kernels (which HotSpot's auto-vectoriser compiles one update at a time, and whose float ↔ double
- * conversions it does not vectorise before JDK 20) store and reload the sum and compensation per update.
+ * register-blocked: for each 32 coordinates (two 16-float vectors) the running Kahan sum and compensation
+ * stay in vector registers while every held update is folded in, and are then widened to double, scaled
+ * and rounded back in the same pass. A fold-batch round thus reads each update once and writes only the
+ * result, where the scalar kernels (which HotSpot's auto-vectoriser compiles one update at a time, and
+ * whose float ↔ double conversions it does not vectorise before JDK 20) store and reload the sum and
+ * compensation per update.
  *
  * <p>Same IEEE operations on each coordinate in the same order as the scalar kernels (lane-wise float
  * multiply, subtract and add; exact float → double widening; double subtract and multiply; round to
- * nearest float), so the results are bit-identical to them ({@code MeanAccumulatorTest} compares raw bits,
- * NaN, infinities and −0 included). Used only where it is fast: 512-bit vectors (AVX-512), where eight
- * floats widen to one eight-lane double vector. Measured on the project's machine (JDK 17, AMD EPYC with
- * AVX-512), K = 10 × 10M on two threads without allocation: 16-float vectors 13–15 ms, 8-float vectors
- * 15–17 ms, a block of 1,024 coordinates kept in an L1 scratch instead of registers 25–27 ms; with
- * 128- or 256-bit double vectors, or widening the upper half of a vector in place, the conversions were
- * not compiled to single instructions and the round took 37–65 ms, so {@link MeanAccumulator} keeps its
- * scalar kernels there.
+ * nearest float), so the results are bit-identical to them ({@code VectorFoldTest} and
+ * {@code MeanAccumulatorTest} compare raw bits, NaN, infinities and −0 included). Used only where it is
+ * fast: 512-bit vectors (AVX-512), where each half of a 16-float vector widens to one eight-lane double
+ * vector. Measured on the project's machine (JDK 17, AMD EPYC with AVX-512), K = 10 × 10M on two threads
+ * without allocation: 16-float vectors 13–15 ms, 8-float vectors 15–17 ms, a block of 1,024 coordinates
+ * kept in an L1 scratch instead of registers 25–27 ms; with 128- or 256-bit double vectors the conversions
+ * were not compiled to single instructions and the round took 37–65 ms, so {@link MeanAccumulator} keeps
+ * its scalar kernels on narrower hardware.
  *
  * <p>Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} (the
  * {@code flotilla} launcher, the tests and the benchmarks do so); see {@link Available}.

@@ -80,6 +80,10 @@ public final class ModelState {
    * of a large model, for kernels that work chunk by chunk).
    */
   public void copyRange(int from, float[] dst, int dstFrom, int length) {
+    if (from < 0 || length < 0 || from > parameters.length - length) {
+      throw new IndexOutOfBoundsException("parameters [" + from + ", " + ((long) from + length)
+          + ") are outside the model's " + parameters.length);
+    }
     System.arraycopy(parameters, from, dst, dstFrom, length);
   }
 

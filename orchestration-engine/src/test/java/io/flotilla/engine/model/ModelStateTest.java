@@ -36,6 +36,18 @@ class ModelStateTest {
   }
 
   @Test
+  void copyRangeCopiesAChunkAndNamesARangeOutsideTheModel() {
+    ModelState m = ModelState.of(L, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 0);
+    float[] dst = new float[5];
+    m.copyRange(6, dst, 1, 3);
+    assertThat(dst).containsExactly(0, 7, 8, 9, 0);
+    assertThatThrownBy(() -> m.copyRange(7, dst, 0, 3)).isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessageContaining("[7, 10)").hasMessageContaining("9");
+    assertThatThrownBy(() -> m.copyRange(-1, dst, 0, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(m.copyParameters()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+  }
+
+  @Test
   void defensiveCopies() {
     float[] p = new float[9];
     ModelState a = ModelState.of(L, p, 0);

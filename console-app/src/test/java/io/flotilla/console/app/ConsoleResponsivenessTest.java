@@ -90,8 +90,14 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     long fxCpu0 = THREADS.getThreadCpuTime(fxThread);
     FxThreadSampler sampler = new FxThreadSampler(fx(Thread::currentThread));
     sampler.start();
-    long renderThread = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId).findFirst().orElse(-1);
+    Thread renderer = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("QuantumRenderer")).findFirst().orElse(null);
+    long renderThread = renderer == null ? -1 : renderer.getId();
+    // the render thread too: a gap where the FX thread waits for rendering shows here what was drawn
+    FxThreadSampler renderSampler = renderer == null ? null : new FxThreadSampler(renderer);
+    if (renderSampler != null) {
+      renderSampler.start();
+    }
     long renderCpu0 = renderThread < 0 ? 0 : THREADS.getThreadCpuTime(renderThread);
     long gc0 = gcMillis();
     GcPauses gcPauses = new GcPauses();
@@ -101,15 +107,28 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     Page[] tour = java.util.Arrays.stream(System.getProperty("flotilla.responsiveness.pages",
         "TIMELINE,PARTICIPANTS,LEARNING,OVERVIEW,MODELS,AUDIT").split(",")).map(Page::valueOf).toArray(Page[]::new);
     int i = 0;
+    // what each visit of a page creates: the nodes under the page that no earlier visit (or warm-up) had
+    java.util.Map<Page, java.util.Set<javafx.scene.Node>> seen = fx(() -> {
+      java.util.Map<Page, java.util.Set<javafx.scene.Node>> m = new java.util.EnumMap<>(Page.class);
+      for (Page p : tour) {
+        m.put(p, nodesUnder(app.consoleView().pageNode(p)));
+      }
+      return m;
+    });
+    List<String> visits = new ArrayList<>();
     while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(SECONDS)) {
       Page p = tour[i++ % tour.length];
-      timeline.add(String.format(Locale.ROOT, "%.2f s: show %s", (System.nanoTime() - start) / 1e9, p));
+      double at = (System.nanoTime() - start) / 1e9;
+      timeline.add(String.format(Locale.ROOT, "%.2f s: show %s", at, p));
       fx(() -> {
         app.viewModel().show(p);
         return null;
       });
-      Thread.sleep(Math.min(5_000, SECONDS * 1000L / 3));
+      Thread.sleep(400);
+      visits.add(fx(() -> newNodes(at, p, app.consoleView().pageNode(p), seen.get(p))));
+      Thread.sleep(Math.max(0, Math.min(5_000, SECONDS * 1000L / 3) - 400));
     }
+    write("live-visits.txt", String.join("\n", visits) + "\n");
     double seconds = (System.nanoTime() - start) / 1e9;
     double fxCpuSeconds = (THREADS.getThreadCpuTime(fxThread) - fxCpu0) / 1e9;
     double renderCpuSeconds = renderThread < 0 ? Double.NaN
@@ -128,6 +147,10 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     String slowest = fx(() -> app.viewModel().slowestBatch());
     sampler.stop();
     write("live-gaps.txt", sampler.explain(pulses.stalls(), start));
+    if (renderSampler != null) {
+      renderSampler.stop();
+      write("live-gaps-render.txt", renderSampler.explain(pulses.stalls(), start));
+    }
     for (long[] st : pulses.stalls()) {
       timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms", (st[0] - start) / 1e9,
           (st[1] - st[0]) / 1e6));
@@ -271,6 +294,36 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     }
     batch.addAll(ev.close(r, t + 700, 94, 100, Math.min(0.9, 0.5 + r / 2500.0)));
     return batch;
+  }
+
+  /** Every node under {@code root}, skins' children included, by identity. FX thread. */
+  private static java.util.Set<javafx.scene.Node> nodesUnder(javafx.scene.Node root) {
+    java.util.Set<javafx.scene.Node> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<javafx.scene.Node> todo = new java.util.ArrayDeque<>();
+    if (root != null) {
+      todo.add(root);
+    }
+    while (!todo.isEmpty()) {
+      javafx.scene.Node n = todo.poll();
+      if (all.add(n) && n instanceof javafx.scene.Parent parent) {
+        todo.addAll(parent.getChildrenUnmodifiable());
+      }
+    }
+    return all;
+  }
+
+  /** One line: how many nodes the page has, and the classes of those no earlier visit saw. FX thread. */
+  private static String newNodes(double at, Page p, javafx.scene.Node root, java.util.Set<javafx.scene.Node> seen) {
+    java.util.Set<javafx.scene.Node> now = nodesUnder(root);
+    java.util.Map<String, Integer> byClass = new java.util.TreeMap<>();
+    int fresh = 0;
+    for (javafx.scene.Node n : now) {
+      if (seen.add(n)) {
+        fresh++;
+        byClass.merge(n.getClass().getSimpleName(), 1, Integer::sum);
+      }
+    }
+    return String.format(Locale.ROOT, "%.2f s %s: %d nodes, %d new %s", at, p, now.size(), fresh, byClass);
   }
 
   private static final java.lang.management.ThreadMXBean THREADS =

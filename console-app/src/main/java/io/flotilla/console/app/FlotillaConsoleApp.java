@@ -250,15 +250,14 @@ public final class FlotillaConsoleApp extends Application {
     // have some, not at the page's first visit
     warmWhenFilled(frame, vm.models().rows(), Page.MODELS);
     warmWhenFilled(frame, vm.audit().entries(), Page.AUDIT);
-    // once the participants are known (before the first round) build the pages' cells for real data too, and
-    // warm until HotSpot has compiled the CSS code every page switch runs (ConsoleView.warmUntilCompiled)
+    // once the participants are known (before the first round) build the pages' cells for real data too
     ConsoleViewModel model = vm;
     model.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {
       @Override
       public void changed(javafx.beans.value.ObservableValue<? extends Number> ob, Number was, Number is) {
         if (!model.participants().all().isEmpty()) {
           model.participants().changesProperty().removeListener(this);
-          Platform.runLater(frame::warmUntilCompiled);
+          Platform.runLater(frame::warmUp);
         }
       }
     });

@@ -152,8 +152,10 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
       write("live-gaps-render.txt", renderSampler.explain(pulses.stalls(), start));
     }
     for (long[] st : pulses.stalls()) {
-      timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms", (st[0] - start) / 1e9,
-          (st[1] - st[0]) / 1e6));
+      int[] waits = sampler.renderWaits(st);
+      timeline.add(String.format(Locale.ROOT,
+          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU)",
+          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2]));
     }
     gcPauses.stop();
     timeline.addAll(gcPauses.lines(startUptimeMs, 10));

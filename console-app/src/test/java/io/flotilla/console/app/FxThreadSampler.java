@@ -14,7 +14,10 @@ final class FxThreadSampler {
   private static final int FRAMES = 14;
   private static final long EVERY_MS = 3;
 
-  private record Sample(long nanos, Thread.State state, StackTraceElement[] stack) {}
+  private record Sample(long nanos, Thread.State state, StackTraceElement[] stack, long cpuNanos) {}
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   private final Thread target;
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
@@ -37,13 +40,44 @@ final class FxThreadSampler {
 
   private void run() {
     while (!Thread.currentThread().isInterrupted()) {
-      samples.add(new Sample(System.nanoTime(), target.getState(), target.getStackTrace()));
+      samples.add(new Sample(System.nanoTime(), target.getState(), target.getStackTrace(),
+          THREADS.getThreadCpuTime(target.getId())));
       try {
         Thread.sleep(EVERY_MS);
       } catch (InterruptedException e) {
         return;
       }
     }
+  }
+
+  /**
+   * How the samples inside one stall split: {@code [all, waiting for the render thread, CPU ms]}: the
+   * samples, those with the FX thread blocked in {@code waitForRenderingToComplete} (the previous frame is
+   * still being painted), and the CPU time the thread got between the first and the last sample (much less
+   * than the gap: it was waiting, or runnable without a core).
+   */
+  int[] renderWaits(long[] stall) {
+    int all = 0;
+    int waiting = 0;
+    long cpuFirst = -1;
+    long cpuLast = -1;
+    for (Sample s : samples) {
+      if (s.nanos() < stall[0] || s.nanos() > stall[1]) {
+        continue;
+      }
+      all++;
+      if (cpuFirst < 0) {
+        cpuFirst = s.cpuNanos();
+      }
+      cpuLast = s.cpuNanos();
+      for (StackTraceElement f : s.stack()) {
+        if (f.getMethodName().equals("waitForRenderingToComplete")) {
+          waiting++;
+          break;
+        }
+      }
+    }
+    return new int[] {all, waiting, (int) ((cpuLast - cpuFirst) / 1_000_000)};
   }
 
   /**

@@ -18,11 +18,11 @@ import org.testfx.api.FxToolkit;
  * demo, runs 5 rounds and pauses; then the test switches through six pages {@code flotilla.probe.reps} times
  * (3 more rounds run before the third tour) and prints, per switch, the time of the switch itself (the page
  * joins the scene and its nodes match their selectors), of {@code applyCss()} and of {@code layout()}.
- * {@code -Dflotilla.probe.warm=N} runs N more warm-up passes first; {@code -Dflotilla.console.warmPasses=1}
- * turns the console's own JIT warm-up off. docs/RESULTS.md ("Session 6") has the numbers:
+ * {@code -Dflotilla.probe.warm=N} runs the console's warm-up N more times first. docs/RESULTS.md
+ * ("Session 6") has the numbers:
  * <pre>
  * mvn -o -pl console-app -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SwitchCostProbeTest \
- *     -Dflotilla.probe=true -Dflotilla.probe.reps=12 -Dflotilla.console.warmPasses=1
+ *     -Dflotilla.probe=true -Dflotilla.probe.reps=12
  * </pre>
  */
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "flotilla.probe", matches = "true",

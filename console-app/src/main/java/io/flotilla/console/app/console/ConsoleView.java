@@ -66,7 +66,6 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
  * <p>Thread-safety: build and use on the FX thread only.
  */
 public final class ConsoleView {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleView.class);
   /** Light or dark, AtlantaFX Primer. */
   public enum Theme {
     LIGHT,
@@ -110,6 +109,7 @@ public final class ConsoleView {
     theme.set(initial);
     theme.addListener((o, was, is) -> is.apply());
     root.getStyleClass().add("console");
+    layers.getStyleClass().add("console-layers");
     BorderPane main = new BorderPane(pageHolder);
     main.setTop(topBar());
     main.setRight(drawer.node());
@@ -139,25 +139,14 @@ public final class ConsoleView {
    * part. FX thread; returns at once.
    */
   public void warmUp() {
+    java.util.ArrayDeque<Page> queue = new java.util.ArrayDeque<>();
+    for (Page p : pageNodes.keySet()) {
+      if (warmable.contains(p)) {
+        queue.add(p);
+      }
+    }
     warmChains++;
-    warmNext(new WarmRun(1));
-  }
-
-  /**
-   * Warms every page (as {@link #warmUp}) pass after pass until HotSpot has compiled JavaFX's CSS code, at
-   * most {@link #JIT_PASSES} passes; once per JVM, later calls warm one pass. Measured on the 1,000-participant
-   * demo: switching to the Participants page cost 90–110 ms of CSS and layout on the FX thread for the first
-   * seven switches of the JVM's life and 20–25 ms from the eighth on, on every page at once, data unchanged
-   * in between: the cost is interpreted and C1-compiled selector matching and style lookup
-   * ({@code StyleManager.findMatchingStyles}, {@code CssStyleHelper.transitionToState}), which every switch
-   * pays for the whole page because a page that leaves the scene loses its styles. A pass ends the warm-up
-   * once its CSS costs at most half the first pass's (the C2-compiled code has arrived). Call it once the
-   * pages hold real data (participants known), so the passes style what later visits will. FX thread;
-   * returns at once.
-   */
-  public void warmUntilCompiled() {
-    warmChains++;
-    warmNext(new WarmRun(jitWarm ? 1 : JIT_PASSES));
+    warmNext(queue);
   }
 
   /**
@@ -167,9 +156,7 @@ public final class ConsoleView {
   public void warm(Page p) {
     if (warmable.contains(p)) {
       warmChains++;
-      WarmRun run = new WarmRun(1);
-      run.queue.retainAll(java.util.List.of(p));
-      warmNext(run);
+      warmNext(new java.util.ArrayDeque<>(java.util.List.of(p)));
     }
   }
 
@@ -181,75 +168,20 @@ public final class ConsoleView {
     return warmChains > 0;
   }
 
-  /** Passes of the JIT warm-up at most ({@code -Dflotilla.console.warmPasses}). */
-  static final int JIT_PASSES = Integer.getInteger("flotilla.console.warmPasses", 20);
-  /** Whether a console in this JVM has run the JIT warm-up to its end (compiled code outlives a console). */
-  private static volatile boolean jitWarm;
-
-  /** The state of one warm-up: the pages left in this pass, and the CSS time of the first and this pass. */
-  private final class WarmRun {
-    final java.util.ArrayDeque<Page> queue = new java.util.ArrayDeque<>();
-    final int passes;
-    int pass = 1;
-    long firstNanos = -1;
-    long passNanos;
-    final long started = System.nanoTime();
-
-    WarmRun(int passes) {
-      this.passes = passes;
-      refill();
-    }
-
-    void refill() {
-      for (Page p : pageNodes.keySet()) {
-        if (warmable.contains(p)) {
-          queue.add(p);
-        }
-      }
-    }
-
-    /** Ends a pass; true when another one should follow. */
-    boolean nextPass() {
-      if (firstNanos < 0) {
-        firstNanos = passNanos;
-      }
-      boolean compiled = pass >= 2 && passNanos <= firstNanos / 2;
-      if (passes > 1 && (compiled || pass >= passes)) {
-        jitWarm = true;
-        log.info("Console warm-up: {} passes over the pages in {} ms; CSS {} ms in the first, {} ms in the last",
-            pass, (System.nanoTime() - started) / 1_000_000, firstNanos / 1_000_000, passNanos / 1_000_000);
-      }
-      if (compiled || pass >= passes) {
-        return false;
-      }
-      pass++;
-      passNanos = 0;
-      refill();
-      return true;
-    }
-  }
-
-  private void warmNext(WarmRun run) {
+  private void warmNext(java.util.ArrayDeque<Page> queue) {
     Scene scene = root.getScene();
-    Page polled = run.queue.poll();
-    if (polled == null && scene != null && run.nextPass()) {
-      polled = run.queue.poll();
-    }
-    Page p = polled;
+    Page p = queue.poll();
     if (p == null || scene == null) {
       warmChains--;
       return;
     }
     Node n = pageNodes.get(p);
     if (p == vm.pageProperty().get() || pageHolder.getChildren().contains(n)) {
-      warmNext(run);
+      warmNext(queue);
       return;
     }
     n.setVisible(false);
-    long t0 = System.nanoTime();
     pageHolder.getChildren().add(0, n);
-    n.applyCss(); // now rather than in the pulse, to time it; the pulse lays the page out
-    run.passNanos += System.nanoTime() - t0;
     Runnable[] afterLayout = new Runnable[1];
     afterLayout[0] = () -> {
       scene.removePostLayoutPulseListener(afterLayout[0]);
@@ -259,7 +191,7 @@ public final class ConsoleView {
           pageHolder.getChildren().remove(n);
         }
         n.setVisible(true);
-        warmNext(run);
+        warmNext(queue);
       });
     };
     scene.addPostLayoutPulseListener(afterLayout[0]);

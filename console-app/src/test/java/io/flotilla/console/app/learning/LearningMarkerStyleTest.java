@@ -1,0 +1,86 @@
+package io.flotilla.console.app.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fair_acc.chartfx.plugins.XValueIndicator;
+import io.flotilla.console.app.TestEvents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The learning chart's markers keep the style classes they were created with: their kind, never their
+ * position among the chart's plugins (chart-fx's default, recomputed for every marker whenever any plugin
+ * comes or goes, which re-styled every marker on each new one).
+ */
+class LearningMarkerStyleTest {
+  @AfterEach
+  void tearDown() throws Exception {
+    FxToolkit.cleanupStages();
+  }
+
+  private static <T> T fx(Callable<T> c) throws Exception {
+    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aNewMarkerLeavesTheOthersStylesAloneAndEachCarriesItsKind() throws Exception {
+    Stage stage = FxToolkit.registerPrimaryStage();
+    LearningViewModel vm = new LearningViewModel(Runnable::run);
+    LearningView view = fx(() -> {
+      LearningView v = new LearningView(vm);
+      stage.setScene(new Scene(new javafx.scene.layout.StackPane(v.node()), 900, 600));
+      stage.show();
+      return v;
+    });
+    TestEvents ev = new TestEvents();
+    fx(() -> {
+      rollback(vm, ev, 3);
+      return null;
+    });
+    List<String> first = fx(() -> markerClasses(view).get(0));
+    assertThat(first).contains("value-indicator-line", "x-value-indicator-line", "marker-rollback")
+        .noneMatch(c -> c.matches(".*\\d"));
+
+    fx(() -> {
+      for (int r = 4; r < 40; r++) {
+        rollback(vm, ev, r);
+      }
+      return null;
+    });
+    List<List<String>> all = fx(() -> markerClasses(view));
+    assertThat(all).hasSize(37);
+    assertThat(all.get(0)).isEqualTo(first);
+    assertThat(all).allSatisfy(c -> assertThat(c).contains("marker-rollback").noneMatch(s -> s.matches(".*\\d")));
+  }
+
+  /** A rollback in round {@code r}: one rollback marker at {@code r}. */
+  private static void rollback(LearningViewModel vm, TestEvents ev, long r) {
+    vm.apply(ev.open(r, r * 1_000, r * 1_000 + 900, "p1"));
+    vm.apply(java.util.List.of(ev.rolledBack(r, r - 1, r + 1, r * 1_000 + 100)));
+  }
+
+  /** The style classes of each marker's line, oldest first. FX thread. */
+  private static List<List<String>> markerClasses(LearningView view) {
+    List<List<String>> out = new ArrayList<>();
+    for (var plugin : view.chart().getPlugins()) {
+      if (plugin instanceof XValueIndicator marker) {
+        for (Node n : marker.getChartChildren()) {
+          // the drawn line; chart-fx adds a second, unstyled and transparent one for picking
+          if (n instanceof javafx.scene.shape.Line line && !line.getStyleClass().isEmpty()) {
+            out.add(new ArrayList<>(line.getStyleClass()));
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

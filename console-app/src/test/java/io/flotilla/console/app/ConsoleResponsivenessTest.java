@@ -90,11 +90,13 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     long fxCpu0 = THREADS.getThreadCpuTime(fxThread);
     FxThreadSampler sampler = new FxThreadSampler(fx(Thread::currentThread));
     sampler.start();
+    ThreadCpuSampler cpuSampler = new ThreadCpuSampler();
+    cpuSampler.start();
     Thread renderer = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("QuantumRenderer")).findFirst().orElse(null);
     long renderThread = renderer == null ? -1 : renderer.getId();
     // the render thread too: a gap where the FX thread waits for rendering shows here what was drawn
-    FxThreadSampler renderSampler = renderer == null ? null : new FxThreadSampler(renderer);
+    FxThreadSampler renderSampler = renderer == null ? null : new FxThreadSampler(renderer, 40);
     if (renderSampler != null) {
       renderSampler.start();
     }
@@ -146,6 +148,7 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     StallRecorder snapshots = fx(() -> app.viewModel().participants().snapshotTimes());
     String slowest = fx(() -> app.viewModel().slowestBatch());
     sampler.stop();
+    cpuSampler.stop();
     write("live-gaps.txt", sampler.explain(pulses.stalls(), start));
     if (renderSampler != null) {
       renderSampler.stop();
@@ -154,8 +157,9 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     for (long[] st : pulses.stalls()) {
       int[] waits = sampler.renderWaits(st);
       timeline.add(String.format(Locale.ROOT,
-          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU)",
-          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2]));
+          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU;"
+              + " all threads: %s)",
+          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2], cpuSampler.top(st[0], st[1], 6)));
     }
     gcPauses.stop();
     timeline.addAll(gcPauses.lines(startUptimeMs, 10));

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@link ConsoleResponsivenessTest}; writes nothing unless asked.
  */
 final class FxThreadSampler {
-  private static final int FRAMES = 14;
+  private final int frames;
   private static final long EVERY_MS = 3;
 
   private record Sample(long nanos, Thread.State state, StackTraceElement[] stack, long cpuNanos) {}
@@ -24,6 +24,12 @@ final class FxThreadSampler {
   private final Thread sampler;
 
   FxThreadSampler(Thread target) {
+    this(target, 14);
+  }
+
+  /** Samples {@code target}, keeping its {@code frames} innermost frames. */
+  FxThreadSampler(Thread target, int frames) {
+    this.frames = frames;
     this.target = target;
     sampler = new Thread(this::run, "fx-thread-sampler");
     sampler.setDaemon(true);
@@ -93,7 +99,7 @@ final class FxThreadSampler {
           continue;
         }
         b.append(String.format(Locale.ROOT, "  +%3.0f ms %-8s", (s.nanos() - st[0]) / 1e6, s.state()));
-        for (int i = 0; i < Math.min(FRAMES, s.stack().length); i++) {
+        for (int i = 0; i < Math.min(frames, s.stack().length); i++) {
           StackTraceElement f = s.stack()[i];
           String cls = f.getClassName();
           b.append(" | ").append(cls.substring(cls.lastIndexOf('.') + 1)).append('.').append(f.getMethodName());

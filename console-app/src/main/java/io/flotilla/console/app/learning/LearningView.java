@@ -150,8 +150,8 @@ public final class LearningView {
         gone.clear();
         int at = ch.getFrom();
         for (LearningViewModel.Marker m : ch.getAddedSubList()) {
-          XValueIndicator marker = new MarkerIndicator(roundAxis, m);
-          marker.setEditable(false);
+          XValueIndicator marker = new io.flotilla.console.app.console.ChartMarker(roundAxis, m.round(), m.label(),
+              m.kind().styleClass());
           // staggered labels, so that markers a round or two apart stay readable
           marker.setLabelPosition(0.95 - 0.07 * (at % 4));
           markerPlugins.add(at++, marker);
@@ -160,42 +160,6 @@ public final class LearningView {
       }
     });
     return c;
-  }
-
-  /**
-   * A dashed vertical marker whose line and label carry the marker kind's style class. Its style classes are
-   * set once: chart-fx gives every value indicator a class with its position among the chart's plugins and
-   * recomputes it for every indicator whenever any plugin is added or removed, each one scanning the plugin
-   * list, so a new marker re-styled all the others (quadratic in the markers, up to {@link
-   * LearningViewModel#MAX_MARKERS}, and a CSS re-match for each), one of the slowest event batches in the
-   * responsiveness runs (up to 53 ms for the learning page's share). The console styles markers by kind,
-   * never by position.
-   */
-  private static final class MarkerIndicator extends XValueIndicator {
-    private final String kind;
-    /** Whether the final classes are set (they are once {@link #kind} is known, after the super constructor). */
-    private boolean styled;
-
-    MarkerIndicator(DefaultNumericAxis axis, LearningViewModel.Marker m) {
-      super(axis, m.round(), m.label());
-      this.kind = m.kind().styleClass();
-      updateStyleClass();
-    }
-
-    @Override
-    public void updateStyleClass() {
-      if (styled) {
-        return;
-      }
-      line.getStyleClass().setAll("value-indicator-line", "x-value-indicator-line");
-      label.getStyleClass().setAll("value-indicator-label", "x-value-indicator-label");
-      triangle.getStyleClass().setAll("value-indicator-marker", "x-value-indicator-marker");
-      if (kind != null) {
-        line.getStyleClass().add(kind);
-        label.getStyleClass().add(kind);
-      }
-      styled = kind != null; // null only while the super constructor runs
-    }
   }
 
   static ErrorDataSetRenderer lines() {

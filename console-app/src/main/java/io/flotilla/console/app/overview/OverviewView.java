@@ -280,8 +280,7 @@ public final class OverviewView {
         markerPlugins.subList(ch.getFrom(), ch.getFrom() + ch.getRemovedSize()).clear();
         int at = ch.getFrom();
         for (OverviewViewModel.Marker m : ch.getAddedSubList()) {
-          XValueIndicator marker = new XValueIndicator(roundAxis, m.round(), m.label());
-          marker.setEditable(false);
+          XValueIndicator marker = new io.flotilla.console.app.console.ChartMarker(roundAxis, m.round(), m.label(), null);
           markerPlugins.add(at++, marker);
           c.getPlugins().add(marker);
         }

@@ -60,6 +60,11 @@ class LearningMarkerStyleTest {
     assertThat(all).hasSize(37);
     assertThat(all.get(0)).isEqualTo(first);
     assertThat(all).allSatisfy(c -> assertThat(c).contains("marker-rollback").noneMatch(s -> s.matches(".*\\d")));
+    // nothing paints an invisible picking line over a marker that cannot be dragged
+    assertThat(fx(() -> view.chart().getPlugins().stream().filter(XValueIndicator.class::isInstance)
+        .flatMap(p -> ((XValueIndicator) p).getChartChildren().stream())
+        .filter(n -> n instanceof javafx.scene.shape.Line && n.getStyleClass().isEmpty())
+        .filter(Node::isVisible).count())).isZero();
   }
 
   /** A rollback in round {@code r}: one rollback marker at {@code r}. */

@@ -1,0 +1,95 @@
+package io.flotilla.console.app;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Records every JVM thread's CPU time every few milliseconds, so that a long pulse gap can say which threads
+ * had the cores while the FX thread waited for one (the responsiveness test's diagnosis of gaps in which the
+ * FX thread was runnable but got little CPU).
+ */
+final class ThreadCpuSampler {
+  private static final long EVERY_MS = 10;
+
+  private record Snapshot(long nanos, long[] ids, long[] cpu) {}
+
+  private final com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private final List<Snapshot> snapshots = new CopyOnWriteArrayList<>();
+  private final Map<Long, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Thread sampler = new Thread(this::run, "thread-cpu-sampler");
+
+  void start() {
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  void stop() throws InterruptedException {
+    sampler.interrupt();
+    sampler.join();
+  }
+
+  private void run() {
+    int n = 0;
+    while (!Thread.currentThread().isInterrupted()) {
+      long[] ids = threads.getAllThreadIds();
+      long[] cpu = threads.getThreadCpuTime(ids);
+      snapshots.add(new Snapshot(System.nanoTime(), ids, cpu));
+      if (n++ % 50 == 0) {
+        for (var info : threads.getThreadInfo(ids)) {
+          if (info != null) {
+            names.putIfAbsent(info.getThreadId(), info.getThreadName());
+          }
+        }
+      }
+      try {
+        Thread.sleep(EVERY_MS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** The threads with the most CPU time between the snapshots around {@code [from, to]}: "name 12 ms, …". */
+  String top(long from, long to, int count) {
+    Snapshot before = null;
+    Snapshot after = null;
+    for (Snapshot s : snapshots) {
+      if (s.nanos() <= from) {
+        before = s;
+      } else if (s.nanos() >= to && after == null) {
+        after = s;
+      }
+    }
+    if (before == null || after == null) {
+      return "no snapshots";
+    }
+    Map<Long, Long> start = new HashMap<>();
+    for (int i = 0; i < before.ids().length; i++) {
+      start.put(before.ids()[i], before.cpu()[i]);
+    }
+    List<long[]> used = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < after.ids().length; i++) {
+      Long was = start.get(after.ids()[i]);
+      long d = after.cpu()[i] - (was == null ? 0 : was);
+      if (was != null && after.cpu()[i] >= 0 && d > 0) {
+        used.add(new long[] {after.ids()[i], d});
+        total += d;
+      }
+    }
+    used.sort((a, b) -> Long.compare(b[1], a[1]));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%.0f ms of CPU in %.0f ms:",
+        total / 1e6, (after.nanos() - before.nanos()) / 1e6));
+    for (int i = 0; i < Math.min(count, used.size()); i++) {
+      b.append(String.format(Locale.ROOT, " %s %.0f,", names.getOrDefault(used.get(i)[0], "#" + used.get(i)[0]),
+          used.get(i)[1] / 1e6));
+    }
+    return b.substring(0, b.length() - 1);
+  }
+}

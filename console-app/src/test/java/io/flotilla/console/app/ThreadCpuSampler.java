@@ -11,10 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Records every JVM thread's CPU time every few milliseconds, so that a long pulse gap can say which threads
  * had the cores while the FX thread waited for one (the responsiveness test's diagnosis of gaps in which the
- * FX thread was runnable but got little CPU).
+ * FX thread was runnable but got little CPU). By default the Java threads, from the {@code ThreadMXBean};
+ * with {@code -Dflotilla.responsiveness.osThreads=true} every thread of the process from Linux's
+ * {@code /proc/self/task/<tid>/schedstat} (run time in ns), which includes the collector's and the JIT
+ * compiler's threads that the MXBean does not list, at the cost of reading a file per thread per sample.
  */
 final class ThreadCpuSampler {
   private static final long EVERY_MS = 10;
+  private static final boolean OS_THREADS = Boolean.getBoolean("flotilla.responsiveness.osThreads");
 
   private record Snapshot(long nanos, long[] ids, long[] cpu) {}
 
@@ -37,6 +41,15 @@ final class ThreadCpuSampler {
   private void run() {
     int n = 0;
     while (!Thread.currentThread().isInterrupted()) {
+      if (OS_THREADS) {
+        osSnapshot();
+        try {
+          Thread.sleep(EVERY_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        continue;
+      }
       long[] ids = threads.getAllThreadIds();
       long[] cpu = threads.getThreadCpuTime(ids);
       snapshots.add(new Snapshot(System.nanoTime(), ids, cpu));
@@ -53,6 +66,30 @@ final class ThreadCpuSampler {
         return;
       }
     }
+  }
+
+  /** One snapshot of every OS thread of this process: tid and run time from schedstat, names from comm. */
+  private void osSnapshot() {
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return;
+    }
+    long[] ids = new long[tasks.length];
+    long[] cpu = new long[tasks.length];
+    for (int i = 0; i < tasks.length; i++) {
+      long tid = Long.parseLong(tasks[i].getName());
+      ids[i] = tid;
+      try {
+        String stat = java.nio.file.Files.readString(tasks[i].toPath().resolve("schedstat"));
+        cpu[i] = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        if (!names.containsKey(tid)) {
+          names.put(tid, java.nio.file.Files.readString(tasks[i].toPath().resolve("comm")).trim());
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        cpu[i] = -1; // the thread ended between listing and reading
+      }
+    }
+    snapshots.add(new Snapshot(System.nanoTime(), ids, cpu));
   }
 
   /** The threads with the most CPU time between the snapshots around {@code [from, to]}: "name 12 ms, …". */

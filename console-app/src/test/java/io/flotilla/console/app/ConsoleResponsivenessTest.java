@@ -37,8 +37,12 @@ import org.testfx.api.FxToolkit;
  *     -Dflotilla.responsiveness.participants=1000 -Dflotilla.responsiveness.perRound=100
  * </pre>
  * Each scenario writes its numbers to {@code console-app/target/responsiveness/}: the live one also
- * {@code live-events.txt} (page switches and every gap over 50 ms, in time order) and {@code live-gaps.txt}
- * (what the FX thread was doing during each of those gaps, sampled every 3 ms). The live tour's pages can be
+ * {@code live-events.txt} (page switches, GC pauses and every gap over 50 ms, in time order, each gap with
+ * how long the FX thread waited for the render thread, the CPU it got and which threads had the cores),
+ * {@code live-gaps.txt} and {@code live-gaps-render.txt} (what the FX and the render thread were doing during
+ * each of those gaps, sampled every 3 ms) and {@code live-visits.txt} (the nodes each page visit created).
+ * {@code -Dflotilla.responsiveness.osThreads=true} attributes gap CPU to every thread of the process, JIT
+ * compilers and collector included (Linux; costs a few percent of a core). The live tour's pages can be
  * chosen with {@code -Dflotilla.responsiveness.pages=PARTICIPANTS,LEARNING} (one page: the steady state of
  * that page, no switching).
  */

@@ -35,6 +35,15 @@ public final class ChartMarker extends XValueIndicator {
     pickLine.setVisible(false);
   }
 
+  /**
+   * Loads chart-fx's indicator classes now, while the console loads: the first marker of a run otherwise
+   * loads and links them on the FX thread in the middle of an event batch (20–30 ms of class loading in the
+   * responsiveness runs). The marker built here belongs to no chart. FX thread.
+   */
+  public static void preload() {
+    new ChartMarker(new io.fair_acc.chartfx.axes.spi.DefaultNumericAxis(), 0, "", null);
+  }
+
   @Override
   public void updateStyleClass() {
     if (styled) {

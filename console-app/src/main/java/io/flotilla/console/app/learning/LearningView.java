@@ -105,6 +105,7 @@ public final class LearningView {
   }
 
   private XYChart buildChart() {
+    io.flotilla.console.app.console.ChartMarker.preload();
     roundAxis.setUnit(null);
     roundAxis.setAnimated(false);
     roundAxis.setAutoRangeRounding(false);

@@ -1,5 +1,6 @@
 package io.flotilla.console.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flotilla.console.app.console.ConsoleViewModel;
@@ -59,6 +60,7 @@ class SwitchCostProbeTest extends ConsoleAppTest {
         Thread.sleep(3000);
         out.add("-- after 3 more rounds");
       }
+      int committedBefore = fx(() -> app.viewModel().overview().committedRoundsProperty().get());
       for (Page p : tour) {
         int r = rep;
         out.add(fx(() -> {
@@ -69,11 +71,16 @@ class SwitchCostProbeTest extends ConsoleAppTest {
           long t2 = System.nanoTime();
           app.scene().getRoot().layout();
           long t3 = System.nanoTime();
+          // the page timed is the one on screen, laid out in the window
+          assertThat(app.consoleView().pageNode(p).getScene()).isSameAs(app.scene());
+          assertThat(app.consoleView().pageNode(p).isVisible()).isTrue();
           return String.format(Locale.ROOT, "rep %d %-12s show %5.1f  css %5.1f  layout %5.1f ms", r, p,
               (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
         }));
         Thread.sleep(Long.getLong("flotilla.probe.sleep", 700));
       }
+      // the premise: the federation stayed paused, so nothing but the switches changed the pages
+      assertThat(fx(() -> app.viewModel().overview().committedRoundsProperty().get())).isEqualTo(committedBefore);
     }
     System.out.println("PROBE\n" + String.join("\n", out));
   }

@@ -77,6 +77,9 @@ public final class AlarmNotifier {
     Objects.requireNonNull(alarms, "alarms");
     toast.setId("alarmToast");
     toast.getStyleClass().add(Styles.ELEVATED_2);
+    // its drop shadow is re-rendered (offscreen image, blur, merge) on every frame that touches it, each frame
+    // of the fade too; cached, a frame draws one image (the cache survives opacity changes)
+    toast.setCache(true);
     toast.setGraphic(icon);
     toast.setPrefWidth(400);
     toast.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);

@@ -7,6 +7,7 @@ import io.fair_acc.chartfx.plugins.DataPointTooltip;
 import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.geometry.Side;
+import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.sim.inprocess.AbRun;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -87,7 +88,7 @@ public final class AbOverlay {
       y.setAutoRangeRounding(false);
       y.setAutoRangePadding(0.05);
     }
-    XYChart c = new XYChart(x, y);
+    XYChart c = ChartCanvases.uncached(new XYChart(x, y));
     c.setId(id);
     c.setAnimated(false);
     c.setLegendVisible(true);

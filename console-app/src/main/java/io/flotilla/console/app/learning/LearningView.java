@@ -10,6 +10,7 @@ import io.fair_acc.chartfx.renderer.ErrorStyle;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
+import io.flotilla.console.app.console.ChartCanvases;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.collections.ListChangeListener;
@@ -123,7 +124,7 @@ public final class LearningView {
     accuracyAxis.setAutoRanging(false);
     accuracyAxis.setAnimated(false);
 
-    XYChart c = new XYChart(roundAxis, lossAxis);
+    XYChart c = ChartCanvases.uncached(new XYChart(roundAxis, lossAxis));
     c.setId("learningDetailChart");
     c.setAnimated(false);
     c.setLegendVisible(true);

@@ -11,6 +11,7 @@ import io.fair_acc.chartfx.renderer.ErrorStyle;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
+import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.engine.api.RoundPhase;
 import java.util.ArrayList;
@@ -260,7 +261,7 @@ public final class OverviewView {
     accuracyAxis.setAutoRanging(false);
     accuracyAxis.setAnimated(false);
 
-    XYChart c = new XYChart(roundAxis, lossAxis);
+    XYChart c = ChartCanvases.uncached(new XYChart(roundAxis, lossAxis));
     c.setId("learningChart");
     c.setAnimated(false);
     c.setLegendVisible(true);

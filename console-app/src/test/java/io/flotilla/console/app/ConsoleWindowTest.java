@@ -88,6 +88,46 @@ class ConsoleWindowTest extends FxRobot {
     assertThat(SCREENSHOT).isNotEmptyFile();
   }
 
+  /**
+   * No large region paints a fully transparent background: JavaFX fills transparent fills like any other,
+   * which cost the software renderer a pass over every dirty area beneath (the scene root, the page holder,
+   * each chart and its plot area did, until console.css said null instead of transparent).
+   */
+  @Test
+  void noLargeRegionPaintsATransparentBackground() throws Exception {
+    launch(tiny(3, Duration.ofMillis(100)));
+    for (io.flotilla.console.app.console.Page page : java.util.List.of(io.flotilla.console.app.console.Page.OVERVIEW,
+        io.flotilla.console.app.console.Page.TIMELINE, io.flotilla.console.app.console.Page.PARTICIPANTS,
+        io.flotilla.console.app.console.Page.LEARNING)) {
+      fx(() -> {
+        app.viewModel().show(page);
+        return null;
+      });
+      WaitForAsyncUtils.waitForFxEvents();
+      java.util.List<String> wasteful = fx(() -> {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        transparentFills(app.scene().getRoot(), out);
+        return out;
+      });
+      assertThat(wasteful).as("regions over 50,000 px² with a transparent fill on " + page).isEmpty();
+    }
+  }
+
+  private static void transparentFills(javafx.scene.Node n, java.util.List<String> out) {
+    if (!n.isVisible()) {
+      return;
+    }
+    if (n instanceof javafx.scene.layout.Region r && r.getBackground() != null
+        && r.getWidth() * r.getHeight() >= 50_000
+        && r.getBackground().getFills().stream().anyMatch(f -> f.getFill() instanceof javafx.scene.paint.Color c
+            && c.getOpacity() == 0)) {
+      out.add(n.getClass().getSimpleName() + n.getStyleClass() + " " + (int) r.getWidth() + "x" + (int) r.getHeight());
+    }
+    if (n instanceof javafx.scene.Parent p) {
+      p.getChildrenUnmodifiable().forEach(c -> transparentFills(c, out));
+    }
+  }
+
   @Test
   void stopAsksFirstThenAbortsTheRunForGood() throws Exception {
     launch(tiny(200, Duration.ofMillis(150)));

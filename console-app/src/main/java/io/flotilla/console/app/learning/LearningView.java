@@ -11,6 +11,7 @@ import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
 import io.flotilla.console.app.console.ChartCanvases;
+import io.flotilla.console.app.console.ChartMarker;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.collections.ListChangeListener;
@@ -106,7 +107,7 @@ public final class LearningView {
   }
 
   private XYChart buildChart() {
-    io.flotilla.console.app.console.ChartMarker.preload();
+    ChartMarker.preload();
     roundAxis.setUnit(null);
     roundAxis.setAnimated(false);
     roundAxis.setAutoRangeRounding(false);
@@ -152,7 +153,7 @@ public final class LearningView {
         gone.clear();
         int at = ch.getFrom();
         for (LearningViewModel.Marker m : ch.getAddedSubList()) {
-          XValueIndicator marker = new io.flotilla.console.app.console.ChartMarker(roundAxis, m.round(), m.label(),
+          XValueIndicator marker = new ChartMarker(roundAxis, m.round(), m.label(),
               m.kind().styleClass());
           // staggered labels, so that markers a round or two apart stay readable
           marker.setLabelPosition(0.95 - 0.07 * (at % 4));

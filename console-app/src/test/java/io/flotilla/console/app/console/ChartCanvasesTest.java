@@ -6,27 +6,16 @@ import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.geometry.Side;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import io.flotilla.console.app.FxStageTest;
 import javafx.scene.Scene;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** chart-fx caches its canvases; the console's charts do not (a canvas keeps its own texture already). */
-class ChartCanvasesTest {
-  @AfterEach
-  void tearDown() throws Exception {
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
-  }
-
+class ChartCanvasesTest extends FxStageTest {
   @Test
   void thePlotAndEveryAxisIncludingOnesAddedLaterDrawWithoutANodeCache() throws Exception {
     Stage stage = FxToolkit.registerPrimaryStage();

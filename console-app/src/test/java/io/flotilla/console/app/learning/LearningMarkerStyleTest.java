@@ -3,34 +3,22 @@ package io.flotilla.console.app.learning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fair_acc.chartfx.plugins.XValueIndicator;
+import io.flotilla.console.app.FxStageTest;
 import io.flotilla.console.app.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The learning chart's markers keep the style classes they were created with: their kind, never their
  * position among the chart's plugins (chart-fx's default, recomputed for every marker whenever any plugin
  * comes or goes, which re-styled every marker on each new one).
  */
-class LearningMarkerStyleTest {
-  @AfterEach
-  void tearDown() throws Exception {
-    FxToolkit.cleanupStages();
-  }
-
-  private static <T> T fx(Callable<T> c) throws Exception {
-    return WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
-  }
-
+class LearningMarkerStyleTest extends FxStageTest {
   @Test
   void aNewMarkerLeavesTheOthersStylesAloneAndEachCarriesItsKind() throws Exception {
     Stage stage = FxToolkit.registerPrimaryStage();

@@ -556,13 +556,14 @@ public final class FlotillaConsoleApp extends Application {
   }
 
   /**
-   * Whether the console has settled after loading: the Models and Audit lists have loaded once and no page
-   * is being warmed (a warm-up changes the page holder's children for a pulse). Tests wait for it before
-   * they look nodes up, which TestFX does off the FX thread. FX thread.
+   * Whether the console has settled after loading: the Models and Audit lists have loaded once, no page is
+   * being warmed (a warm-up changes the page holder's children for a pulse) and no page switch is between
+   * its two pulses. Tests wait for it before they look nodes up, which TestFX does off the FX thread. FX
+   * thread.
    */
   public boolean settled() {
     return vm != null && console != null && vm.models().firstLoadDone() && vm.audit().firstLoadDone()
-        && !console.warming();
+        && !console.warming() && !console.switching();
   }
 
   /** The window frame (theme, drawer). FX thread. */

@@ -42,10 +42,7 @@ class AbExperimentConsoleTest extends ConsoleAppTest {
     awaitSettled();
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.abExperiment().unavailableReasonProperty().get()
         .contains("loading")) == false);
-    fx(() -> {
-      app.viewModel().show(Page.TUNING);
-      return null;
-    });
+    showPage(Page.TUNING);
   }
 
   /** The audit entries of {@code action} loaded so far (and asks for newer ones: call it in an await). */
@@ -98,10 +95,7 @@ class AbExperimentConsoleTest extends ConsoleAppTest {
     // the console's own federation was not touched
     assertThat(fx(() -> app.viewModel().federation().state().name())).isEqualTo("CREATED");
 
-    fx(() -> {
-      app.viewModel().show(Page.LEARNING);
-      return null;
-    });
+    showPage(Page.LEARNING);
     WaitForAsyncUtils.waitForFxEvents();
     Node card = lookup("#abOverlay").query();
     assertThat(fx(card::isVisible)).isTrue();
@@ -121,10 +115,7 @@ class AbExperimentConsoleTest extends ConsoleAppTest {
         "mean accuracy difference A − B = ", "(6 participants");
     assertThat(fx(() -> lookup("#abStatus").queryAs(Label.class).getText())).startsWith("finished · A round 4, B round 4");
 
-    fx(() -> {
-      app.viewModel().show(Page.AUDIT);
-      return null;
-    });
+    showPage(Page.AUDIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> audit("experiment.verdict").size() == 1);
     assertThat(audit("experiment.started")).singleElement().satisfies(r -> {
       assertThat(r.actor()).isEqualTo("omar");
@@ -148,10 +139,7 @@ class AbExperimentConsoleTest extends ConsoleAppTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> app.notifier().shown()) >= 1);
     assertThat(fx(() -> app.abExperiment().runningProperty().get())).isFalse();
     assertThat(fx(() -> app.abCurves().activeProperty().get())).isFalse();
-    fx(() -> {
-      app.viewModel().show(Page.AUDIT);
-      return null;
-    });
+    showPage(Page.AUDIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> audit("operator.denied").stream()
         .anyMatch(r -> r.detail().contains("A/B experiment")));
     assertThat(audit("experiment.started")).isEmpty();

@@ -32,6 +32,24 @@ abstract class ConsoleAppTest extends FxRobot {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> fx(() -> app.settled()));
   }
 
+  /**
+   * Shows page {@code p} and waits until it is on screen: a switch takes two pulses (the page joins hidden,
+   * then replaces the old one), and TestFX looks nodes up off the FX thread.
+   */
+  protected void showPage(io.flotilla.console.app.console.Page p) throws Exception {
+    fx(() -> {
+      app.viewModel().show(p);
+      return null;
+    });
+    awaitSwitched(app);
+  }
+
+  /** Waits until no page switch of {@code console} is between its two pulses (after a click on the rail). */
+  static void awaitSwitched(FlotillaConsoleApp console) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> fx(() -> !console.consoleView().switching()));
+  }
+
   /** Runs {@code c} on the FX thread and returns its result (30 s at most). */
   protected static <T> T fx(Callable<T> c) throws Exception {
     return WaitForAsyncUtils.asyncFx(c).get(30, TimeUnit.SECONDS);

@@ -141,6 +141,7 @@ class ConsoleOperationsTest extends FxRobot {
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(page()).isEqualTo(Page.LEARNING);
     clickOn("#navOverview");
+    ConsoleAppTest.awaitSwitched(app);
     assertThat(page()).isEqualTo(Page.OVERVIEW);
     assertThat(fx(() -> lookup("#tileRoundValue").queryAs(Label.class).getText())).endsWith("of 400");
   }
@@ -149,6 +150,7 @@ class ConsoleOperationsTest extends FxRobot {
   @Order(2)
   void clickingARoundInTheTimelineOpensItsDetailsAndHoverShowsExactTimes() throws Exception {
     clickOn("#navTimeline");
+    ConsoleAppTest.awaitSwitched(app);
     TimelineViewModel tl = app.viewModel().timeline();
     // a committed round and one of its contributors, with the view held still around it
     long round = fx(() -> tl.model().lastRoundId() - 2);
@@ -214,6 +216,7 @@ class ConsoleOperationsTest extends FxRobot {
     assertThat(fx(() -> lookup("#participantState").queryAs(Label.class).getText())).isNotEmpty();
 
     clickOn("#showInTimeline");
+    ConsoleAppTest.awaitSwitched(app);
     assertThat(page()).isEqualTo(Page.TIMELINE);
     assertThat(fx(() -> app.viewModel().timeline().focusedLaneProperty().get()))
         .isEqualTo(fx(() -> (long) app.viewModel().timeline().model().laneOf("p3")));
@@ -228,6 +231,7 @@ class ConsoleOperationsTest extends FxRobot {
   @Order(4)
   void rollingBackAsksFirstThenChangesTheCurrentVersionAndIsAudited() throws Exception {
     clickOn("#navModels");
+    ConsoleAppTest.awaitSwitched(app);
     @SuppressWarnings("unchecked")
     TableView<ModelVersionRow> table = fx(() -> lookup("#models").queryAs(TableView.class));
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> table.getItems().size()) >= 4);
@@ -252,6 +256,8 @@ class ConsoleOperationsTest extends FxRobot {
         .toList())).anyMatch(l -> l.contains("rollback to v" + target));
 
     clickOn("#navAudit");
+
+    ConsoleAppTest.awaitSwitched(app);
     clickOn("#auditSearch").write("rolled_back");
     @SuppressWarnings("unchecked")
     TableView<AuditRecord> audit = fx(() -> lookup("#audit").queryAs(TableView.class));
@@ -268,6 +274,7 @@ class ConsoleOperationsTest extends FxRobot {
   @Order(5)
   void exportWritesTheSelectedVersionAsSafetensors() throws Exception {
     clickOn("#navModels");
+    ConsoleAppTest.awaitSwitched(app);
     clickOn(row("#models", 1));
     long version = fx(() -> app.modelsView().table().getSelectionModel().getSelectedItem().version());
     clickOn("#export");

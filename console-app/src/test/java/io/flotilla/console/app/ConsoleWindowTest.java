@@ -103,6 +103,7 @@ class ConsoleWindowTest extends FxRobot {
         app.viewModel().show(page);
         return null;
       });
+      ConsoleAppTest.awaitSwitched(app); // the page is on screen, styled and laid out
       WaitForAsyncUtils.waitForFxEvents();
       java.util.List<String> wasteful = fx(() -> {
         java.util.List<String> out = new java.util.ArrayList<>();

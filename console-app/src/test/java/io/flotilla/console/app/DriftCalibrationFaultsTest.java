@@ -76,6 +76,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
   @Order(1)
   void triggeringCalibrationProducesResults() throws Exception {
     clickOn("#navCalibration");
+    ConsoleAppTest.awaitSwitched(app);
     assertThat(fx(() -> app.viewModel().pageProperty().get())).isEqualTo(Page.CALIBRATION);
     clickOn("#runCalibration");
     await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> app.viewModel().calibration().history().size()) == 1);
@@ -91,6 +92,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
   @Order(2)
   void aDataShiftInjectedFromTheSimulatorPageRaisesThatParticipantsDriftAlarm() throws Exception {
     clickOn("#navFaults");
+    ConsoleAppTest.awaitSwitched(app);
     assertThat(fx(() -> lookup("#injectFault").queryButton().isDisabled())).isTrue(); // no participant chosen
     interact(() -> {
       combo("#faultParticipant").setValue("p5");
@@ -120,6 +122,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
   @Order(3)
   void theDriftHeatMapShowsEveryParticipantAndACellOpensItsParticipant() throws Exception {
     clickOn("#navDrift");
+    ConsoleAppTest.awaitSwitched(app);
     assertThat(fx(() -> app.viewModel().drift().participants())).isEqualTo(8);
     assertThat(fx(() -> app.viewModel().drift().rounds())).isGreaterThan(3);
     Point2D cell = fx(() -> {
@@ -139,6 +142,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
   @Order(4)
   void aParticipantDroppedFromTheSimulatorPageFailsItsRoundsInTheTimelineUntilCleared() throws Exception {
     clickOn("#navFaults");
+    ConsoleAppTest.awaitSwitched(app);
     interact(() -> {
       combo("#faultParticipant").setValue("p2");
       combo("#faultKind").setValue(FaultsViewModel.Kind.DROP);

@@ -64,10 +64,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     KeyPair kp = CertificateAuthority.generateKeyPair(new SecureRandom());
     EnrollmentRecord req = trust.enroll(token, CertificateAuthority.csr(kp, "edge-1"), "laptop", "eu", true, "edge-1");
 
-    fx(() -> {
-      app.viewModel().show(Page.ENROLLMENTS);
-      return null;
-    });
+    showPage(Page.ENROLLMENTS);
     @SuppressWarnings("unchecked")
     TableView<EnrollmentRow> queue = fx(() -> lookup("#enrollments").queryAs(TableView.class));
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> queue.getItems().size()) == 1);
@@ -90,10 +87,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.viewModel().participants().find("edge-1")) != null);
     assertThat(fx(() -> app.participantsView().table().getItems().stream().anyMatch(r -> r.id().equals("edge-1"))))
         .isTrue();
-    fx(() -> {
-      app.viewModel().show(Page.AUDIT);
-      return null;
-    });
+    showPage(Page.AUDIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> audited("enrollment.approved"));
   }
 
@@ -102,10 +96,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     // far more rounds than can run during the test: on a loaded machine 200 rounds ended before the
     // clicks below reached Confirm, and the tuning was (rightly) refused by a finished federation
     launch(new OperatorIdentity("omar", Role.OPERATOR), 100_000);
-    fx(() -> {
-      app.viewModel().show(Page.TUNING);
-      return null;
-    });
+    showPage(Page.TUNING);
     assertThat(fx(() -> lookup("#tuningCurrent").queryAs(Label.class).getText())).contains("fedavg");
     fx(() -> {
       app.viewModel().start();
@@ -143,10 +134,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     });
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(fx(() -> lookup("#roundStrategy").queryAs(Label.class).getText())).isEqualTo("fedavg");
-    fx(() -> {
-      app.viewModel().show(Page.AUDIT);
-      return null;
-    });
+    showPage(Page.AUDIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> audited("config.tuned"));
   }
 
@@ -159,10 +147,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     assertThat(fx(() -> app.viewModel().alarms().get(0).text()))
         .isEqualTo("'olga' (role observer) may not control (start)");
     assertThat(fx(() -> app.viewModel().federation().state())).isEqualTo(FederationState.CREATED);
-    fx(() -> {
-      app.viewModel().show(Page.AUDIT);
-      return null;
-    });
+    showPage(Page.AUDIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> audited("operator.denied"));
   }
 
@@ -173,10 +158,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
     String token = trust.createToken(Role.PARTICIPANT, "edge-9", Duration.ofHours(1), "admin").token();
     KeyPair kp = CertificateAuthority.generateKeyPair(new SecureRandom());
     EnrollmentRecord req = trust.enroll(token, CertificateAuthority.csr(kp, "edge-9"), "phone", "eu", true, "edge-9");
-    fx(() -> {
-      app.viewModel().show(Page.ENROLLMENTS);
-      return null;
-    });
+    showPage(Page.ENROLLMENTS);
     @SuppressWarnings("unchecked")
     TableView<EnrollmentRow> queue = fx(() -> lookup("#enrollments").queryAs(TableView.class));
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> queue.getItems().size()) == 1);

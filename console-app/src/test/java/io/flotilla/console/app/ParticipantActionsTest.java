@@ -39,6 +39,7 @@ class ParticipantActionsTest extends ConsoleAppTest {
       app.viewModel().show(Page.PARTICIPANTS);
       return null;
     });
+    awaitSwitched(app);
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> app.participantsView().table().getItems().size())
         == 5);
   }

@@ -93,6 +93,9 @@ public final class ConsoleView {
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
   /** Warm-up chains in progress (see {@link #warming}). */
   private int warmChains;
+  /** Page switches between their two pulses (see {@link #showPage}). */
+  private int staging;
+  private static final boolean STAGED = Boolean.parseBoolean(System.getProperty("flotilla.console.stagedSwitch", "true"));
   private static final String KEYS = "flotilla.console.keys";
   private final Button scenario = new Button("Scenario", new FontIcon(MaterialDesignF.FOLDER_OPEN_OUTLINE));
   private Runnable scenarioChooser;
@@ -249,16 +252,63 @@ public final class ConsoleView {
     return drawer;
   }
 
+  /**
+   * Shows page {@code p}. A page that is not in the scene yet joins it in two pulses: in the first it joins
+   * hidden, behind the page on screen, and gets its styles and layout (a page that left the scene lost its
+   * styles: 20–60 ms of CSS on the FX thread for the larger pages); in the next it replaces the old page and
+   * is drawn. The CSS and the software renderer's full repaint of the new page thus fall in two frames instead
+   * of one. While the first pulse runs, the old page stays on screen; {@link #switching()} is true until the
+   * new page is shown. Before the window is up, or when the page is already in the scene (being warmed), it
+   * is shown at once.
+   */
   private void showPage(Page p) {
-    Node n = pageNodes.get(p);
-    if (n != null) {
-      n.setVisible(true);
-    }
-    pageHolder.getChildren().setAll(n == null ? new Label("No such page") : n);
     ToggleButton b = navButtons.get(p);
     if (b != null && !b.isSelected()) {
       b.setSelected(true);
     }
+    Node n = pageNodes.get(p);
+    Scene scene = root.getScene();
+    if (n == null || scene == null || scene.getWindow() == null || !scene.getWindow().isShowing()
+        || pageHolder.getChildren().contains(n) || !STAGED) {
+      replacePage(n);
+      return;
+    }
+    // hidden, and clipped to nothing: Prism repaints the area of changes in invisible nodes too, unless a
+    // clip leaves nothing of them (it intersects a clipped node's dirty regions with its clip)
+    n.setVisible(false);
+    n.setClip(new javafx.scene.shape.Rectangle(0, 0, 0, 0));
+    pageHolder.getChildren().add(0, n);
+    staging++;
+    Runnable[] afterLayout = new Runnable[1];
+    afterLayout[0] = () -> {
+      scene.removePostLayoutPulseListener(afterLayout[0]);
+      // after this pulse (chart-fx unlocks its data sets in its own post-layout hook), before the next
+      javafx.application.Platform.runLater(() -> {
+        staging--;
+        if (vm.pageProperty().get() == p) {
+          replacePage(n);
+        } else if (pageHolder.getChildren().size() > 1) {
+          pageHolder.getChildren().remove(n); // another page was asked for meanwhile; it stages itself
+          n.setVisible(true);
+          n.setClip(null);
+        }
+      });
+    };
+    scene.addPostLayoutPulseListener(afterLayout[0]);
+    javafx.application.Platform.requestNextPulse();
+  }
+
+  /** Whether a page switch is between its two pulses (see {@link #showPage}). FX thread. */
+  public boolean switching() {
+    return staging > 0;
+  }
+
+  private void replacePage(Node n) {
+    if (n != null) {
+      n.setVisible(true);
+      n.setClip(null);
+    }
+    pageHolder.getChildren().setAll(n == null ? new Label("No such page") : n);
   }
 
   // ------------------------------------------------------------------ keys

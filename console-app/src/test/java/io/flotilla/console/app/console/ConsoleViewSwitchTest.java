@@ -1,0 +1,101 @@
+package io.flotilla.console.app.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flotilla.console.app.FxStageTest;
+import io.flotilla.console.app.session.SessionInfo;
+import io.flotilla.sim.inprocess.SimulationConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxToolkit;
+
+/**
+ * A page switch in the shown window takes two pulses: the new page first joins the scene hidden, behind
+ * the page on screen (its CSS and layout), and replaces it in the next pulse (its painting).
+ */
+class ConsoleViewSwitchTest extends FxStageTest {
+  private final Map<Page, Node> pages = new EnumMap<>(Page.class);
+  private ConsoleViewModel vm;
+  private ConsoleView view;
+
+  private StackPane holder() {
+    return (StackPane) view.node().lookup(".page-holder");
+  }
+
+  private void open() throws Exception {
+    Stage stage = FxToolkit.registerPrimaryStage();
+    SessionInfo planned = SessionInfo.planned(SimulationConfig.builder()
+        .dataset("synthetic:0,0").participants(6).perRound(3).rounds(8).build());
+    fx(() -> {
+      vm = new ConsoleViewModel(Runnable::run, Runnable::run, Duration.ZERO, Clock.systemUTC(), planned);
+      for (Page p : List.of(Page.OVERVIEW, Page.TIMELINE, Page.PARTICIPANTS)) {
+        Label l = new Label(p.name());
+        l.setId("page" + p.name());
+        pages.put(p, l);
+      }
+      view = new ConsoleView(vm, pages, new DetailDrawer(), ConsoleView.Theme.LIGHT);
+      stage.setScene(new Scene(view.node(), 900, 600));
+      stage.show();
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> !view.warming() && !view.switching()));
+  }
+
+  @Test
+  void theNewPageJoinsHiddenBehindTheOldOneAndReplacesItAPulseLater() throws Exception {
+    open();
+    Page first = fx(() -> vm.pageProperty().get());
+    Page next = first == Page.TIMELINE ? Page.PARTICIPANTS : Page.TIMELINE;
+    fx(() -> {
+      vm.show(next);
+      // the switch has begun: the new page is in the scene, not shown; the old one is still on screen
+      assertThat(view.switching()).isTrue();
+      assertThat(holder().getChildren()).containsExactly(pages.get(next), pages.get(first));
+      assertThat(pages.get(next).isVisible()).isFalse();
+      assertThat(pages.get(next).getClip()).as("clipped to nothing: its changes dirty nothing drawn").isNotNull();
+      assertThat(pages.get(first).isVisible()).isTrue();
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> !view.switching()));
+    fx(() -> {
+      assertThat(holder().getChildren()).containsExactly(pages.get(next));
+      assertThat(pages.get(next).isVisible()).isTrue();
+      assertThat(pages.get(next).getClip()).isNull();
+      assertThat(pages.get(next).getScene()).isNotNull();
+      assertThat(pages.get(first).getScene()).isNull();
+      return null;
+    });
+  }
+
+  @Test
+  void switchesAskedForFasterThanPulsesEndOnTheLastPageAlone() throws Exception {
+    open();
+    fx(() -> {
+      vm.show(Page.TIMELINE);
+      vm.show(Page.PARTICIPANTS);
+      vm.show(Page.OVERVIEW);
+      vm.show(Page.PARTICIPANTS);
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> !view.switching()));
+    fx(() -> {
+      assertThat(vm.pageProperty().get()).isEqualTo(Page.PARTICIPANTS);
+      assertThat(holder().getChildren()).containsExactly(pages.get(Page.PARTICIPANTS));
+      assertThat(pages.get(Page.PARTICIPANTS).isVisible()).isTrue();
+      for (Page p : List.of(Page.OVERVIEW, Page.TIMELINE)) {
+        assertThat(pages.get(p).getScene()).as(p.name()).isNull();
+      }
+      return null;
+    });
+  }
+}

@@ -123,6 +123,40 @@ class TelemetryViewsTest extends FxRobot {
     assertThat(fx(() -> PseudoStates.has(cell("p2", "colHeartbeat"), "telemetry-bad"))).isFalse();
   }
 
+  @Test
+  void theDriftColumnShowsTheLabelDivergenceAndMarksADriftingParticipant() throws Exception {
+    ParticipantsViewModel vm = new ParticipantsViewModel(Runnable::run,
+        Clock.fixed(TestEvents.T0.plusSeconds(20), ZoneOffset.UTC), () -> 0L);
+    ParticipantsView view = fx(() -> new ParticipantsView(vm, r -> { }));
+    show(fx(() -> new StackPane(view.node())));
+    fx(() -> {
+      vm.apply(List.of(ev.joined("p1", "server", 500, 0), ev.joined("p2", "phone", 500, 0),
+          ev.drift(3, 9_000, TestEvents.drifted("p1", 0.012, 0.0, false), TestEvents.drifted("p2", 0.231, 0.4, true))));
+      return null;
+    });
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fx(() -> cell("p1", "colDrift").getText())).isEqualTo("0.012");
+    assertThat(fx(() -> cell("p2", "colDrift").getText())).isEqualTo("0.231");
+    assertThat(fx(() -> PseudoStates.has(cell("p1", "colDrift"), "drift-alarm"))).isFalse();
+    assertThat(fx(() -> PseudoStates.has(cell("p2", "colDrift"), "drift-alarm"))).isTrue();
+    assertThat(fx(() -> PseudoStates.has(cell("p2", "colDrift").getTableRow(), "health-warn"))).isTrue();
+    // the drift page's indicators, all of them, are in the cell's tooltip
+    TableCell<?, ?> drifting = fx(() -> cell("p2", "colDrift"));
+    moveTo(drifting);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fx(() -> drifting.getTooltip() == null ? null : drifting.getTooltip().getText()))
+        .isEqualTo("label JS 0.231 bits · loss trend +40 % · norm trend +1 % (round 3), drifting");
+
+    // the monitor clears it in the next round, with the same divergence: the cell follows the flag
+    fx(() -> {
+      vm.apply(List.of(ev.drift(4, 10_000, TestEvents.drifted("p2", 0.231, 0.0, false))));
+      return null;
+    });
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(fx(() -> PseudoStates.has(cell("p2", "colDrift"), "drift-alarm"))).isFalse();
+    assertThat(fx(() -> PseudoStates.has(cell("p2", "colDrift").getTableRow(), "health-warn"))).isFalse();
+  }
+
   private List<FederationEvent> roundWithPhases() {
     List<FederationEvent> events = new ArrayList<>(ev.open(1, 0, 60_000, "p1", "p2", "p3"));
     events.addAll(List.of(

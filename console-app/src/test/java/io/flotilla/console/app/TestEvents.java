@@ -83,6 +83,15 @@ public final class TestEvents {
     return new ModelRolledBack(++seq, at(ms), from, to, newVersion, "sha", "operator", "bad round");
   }
 
+  /** The drift monitor's indicators after round {@code round}: {@code (id, labelJs, lossTrend, alarm)}s. */
+  public FederationEvent.DriftIndicators drift(long round, long ms, FederationEvent.ParticipantDrift... participants) {
+    return new FederationEvent.DriftIndicators(++seq, at(ms), round, List.of(participants), 0.05);
+  }
+
+  public static FederationEvent.ParticipantDrift drifted(String pid, double labelJs, double lossTrend, boolean alarm) {
+    return new FederationEvent.ParticipantDrift(pid, labelJs, lossTrend, 0.01, 0.9, alarm);
+  }
+
   public FederationEvent.ParticipantHeartbeat heartbeat(String pid, io.flotilla.engine.api.Health health, long ms) {
     return new FederationEvent.ParticipantHeartbeat(++seq, at(ms), pid, health, 0, "idle");
   }

@@ -77,6 +77,11 @@ public final class ParticipantDetailsPane {
     facts.addRow(row++, key("Trust"), trust);
     facts.addRow(row++, key("Last answer"), bound(r.lastAnswerTextProperty()));
     facts.addRow(row++, key("Last heartbeat"), bound(r.lastHeartbeatTextProperty()));
+    Label drift = new Label();
+    drift.setId("participantDrift");
+    drift.setWrapText(true);
+    drift.textProperty().bind(r.driftTextProperty());
+    facts.addRow(row++, key("Drift"), drift);
     Label health = new Label();
     health.setId("participantHealth");
     health.setWrapText(true);

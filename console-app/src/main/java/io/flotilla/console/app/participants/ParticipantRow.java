@@ -3,6 +3,8 @@ package io.flotilla.console.app.participants;
 import io.flotilla.console.app.format.Units;
 import java.time.Instant;
 import java.util.Locale;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -57,6 +59,10 @@ public final class ParticipantRow {
   private final ReadOnlyDoubleWrapper cpuLoad = new ReadOnlyDoubleWrapper(Double.NaN);
   private final ReadOnlyDoubleWrapper battery = new ReadOnlyDoubleWrapper(Double.NaN);
   private final ReadOnlyLongWrapper freeMemory = new ReadOnlyLongWrapper(-1);
+  // drift indicators of its last contributed round (DriftIndicators)
+  private final ReadOnlyDoubleWrapper drift = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyBooleanWrapper drifting = new ReadOnlyBooleanWrapper(false);
+  private final ReadOnlyStringWrapper driftText = new ReadOnlyStringWrapper("no drift indicators yet");
   private boolean onMains;
   private boolean charging;
   private long heartbeatIntervalMs = -1;
@@ -195,6 +201,28 @@ public final class ParticipantRow {
     return freeMemory.getReadOnlyProperty();
   }
 
+  /**
+   * Its drift indicator: the Jensen–Shannon divergence (bits) between its label histogram and the
+   * federation's, in the last round it contributed to; NaN before the first (or when the federation does
+   * not monitor drift).
+   */
+  public ReadOnlyDoubleProperty driftProperty() {
+    return drift.getReadOnlyProperty();
+  }
+
+  /**
+   * True when the drift monitor flagged it in the last round it contributed to (its label histogram moved
+   * away from its baseline, or its local loss or update norm rose above their running averages).
+   */
+  public ReadOnlyBooleanProperty driftingProperty() {
+    return drifting.getReadOnlyProperty();
+  }
+
+  /** "label JS 0.081 bits · loss trend +12 % · norm trend +3 % (round 17), drifting". */
+  public ReadOnlyStringProperty driftTextProperty() {
+    return driftText.getReadOnlyProperty();
+  }
+
   /** True when its last heartbeat said it has no battery (mains power). */
   public boolean onMains() {
     return onMains;
@@ -230,6 +258,19 @@ public final class ParticipantRow {
     freeMemory.set(h.freeMemoryBytes());
     activity = phase == null ? "" : round > 0 ? phase + " (round " + round + ")" : phase;
     clock(now, defaultIntervalMs, running);
+  }
+
+  void drift(long round, double labelJs, double lossTrend, double normTrend, boolean alarm) {
+    drifting.set(alarm); // before the value: a cell repainted for the value reads the flag
+    drift.set(labelJs);
+    driftText.set(String.format(Locale.ROOT, "label JS %s bits · loss trend %s · norm trend %s (round %d)%s",
+        Double.isFinite(labelJs) ? String.format(Locale.ROOT, "%.3f", labelJs) : Units.NONE, trend(lossTrend),
+        trend(normTrend), round, alarm ? ", drifting" : ""));
+    health.set(healthOf());
+  }
+
+  private static String trend(double t) {
+    return Double.isFinite(t) ? String.format(Locale.ROOT, "%+.0f %%", 100 * t) : Units.NONE;
   }
 
   void joined(String device, long sampleCount) {
@@ -327,6 +368,9 @@ public final class ParticipantRow {
     }
     double rate = successRate.get();
     if (strikes.get() > 0 || refused.get() > 0 || (selected.get() >= 3 && Double.isFinite(rate) && rate < 0.8)) {
+      return heartbeatHealth.get() == Health.BAD ? Health.BAD : Health.WARN;
+    }
+    if (drifting.get()) {
       return heartbeatHealth.get() == Health.BAD ? Health.BAD : Health.WARN;
     }
     return heartbeatHealth.get(); // a stale heartbeat, low battery or high load

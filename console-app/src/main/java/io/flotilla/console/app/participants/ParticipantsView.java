@@ -41,7 +41,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 /**
  * The Participants page: a sortable, filterable table of every participant (identity, device class,
  * state, last heartbeat with CPU load, battery and free memory, rounds selected, accepted, failures, refused
- * updates, success rate, trust, strikes, last answer)
+ * updates, success rate, latency, trust, drift indicator, strikes, last answer)
  * with one colour per state and a health dot per row. A click opens the participant in the details drawer
  * (its numbers and its recent rounds).
  *
@@ -51,9 +51,11 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
  *
  * <p>Heartbeat cells are coloured by the participant's telemetry: a heartbeat older than three intervals is
  * {@code telemetry-bad}, a low battery or high load {@code telemetry-warn} (and the row's health dot follows).
+ * The drift cell shows the participant's label-histogram divergence from the federation in its last round and
+ * is {@code drift-alarm} when the drift monitor flagged it (the row's health is then at least WARN).
  *
  * <p>Ids: {@code #participants} (the table), {@code #colHeartbeat}, {@code #colCpu}, {@code #colBattery},
- * {@code #colMemory}, {@code #participantFilter}, {@code #participantCounts},
+ * {@code #colMemory}, {@code #colDrift}, {@code #participantFilter}, {@code #participantCounts},
  * {@code #suspendParticipant}, {@code #resumeParticipant}, {@code #revokeParticipant},
  * {@code #participantActionMessage}; in the dialog {@code #actionReason}, {@code #confirmAction},
  * {@code #cancelAction}.
@@ -110,7 +112,7 @@ public final class ParticipantsView {
 
     CustomTextField filter = new CustomTextField();
     filter.setId("participantFilter");
-    filter.setPromptText("Filter: id, device, state, or good / warn / bad");
+    filter.setPromptText("Filter: id, device, state, good / warn / bad, or drifting");
     filter.setLeft(new FontIcon(MaterialDesignM.MAGNIFY));
     filter.textProperty().bindBidirectional(vm.filterProperty());
     filter.setPrefWidth(320);
@@ -257,6 +259,10 @@ public final class ParticipantsView {
     TableColumn<ParticipantRow, Number> trust = number("Trust", 64, ParticipantRow::trustProperty,
         v -> Units.score(v.doubleValue()));
     trust.setId("colTrust");
+    TableColumn<ParticipantRow, Number> drift = number("Drift", 70, ParticipantRow::driftProperty,
+        v -> Double.isNaN(v.doubleValue()) ? Units.NONE : String.format(Locale.ROOT, "%.3f", v.doubleValue()));
+    drift.setId("colDrift");
+    drift.setCellFactory(c -> new DriftCell());
     TableColumn<ParticipantRow, Number> strikes = number("Strikes", 64, ParticipantRow::strikesProperty,
         v -> Integer.toString(v.intValue()));
     TableColumn<ParticipantRow, Instant> last = new TableColumn<>("Last answer");
@@ -284,8 +290,10 @@ public final class ParticipantsView {
         v -> bytes(v.longValue()));
     memory.setId("colMemory");
 
-    table.getColumns().setAll(List.of(id, device, state, heartbeat, cpu, battery, memory, selected, accepted,
-        failures, refused, success, latency, trust, strikes, last));
+    // the columns an operator scans first fit the window: who, state, liveness, speed, reliability, trust,
+    // drift; then the device's telemetry and the detailed counts
+    table.getColumns().setAll(List.of(id, device, state, heartbeat, latency, selected, success, trust, drift,
+        cpu, battery, memory, accepted, failures, refused, strikes, last));
     for (TableColumn<ParticipantRow, ?> c : table.getColumns()) {
       c.setReorderable(false);
       c.setMinWidth(c.getPrefWidth() * 0.8);
@@ -444,6 +452,42 @@ public final class ParticipantsView {
     private void style(ParticipantRow.Health h) {
       PseudoStates.set(this, "telemetry-", h == null || h == ParticipantRow.Health.GOOD ? null
           : "telemetry-" + h.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * The drift indicator (label-histogram JS divergence, bits), {@code drift-alarm} when the drift monitor
+   * flagged the participant in its last round; the tooltip has all its indicators.
+   */
+  private static final class DriftCell extends TableCell<ParticipantRow, Number> {
+    private final CellTip tip = CellTip.on(this);
+    private final ChangeListener<Boolean> restyle = (o, was, is) -> style(is);
+    private ParticipantRow bound;
+
+    @Override
+    protected void updateItem(Number item, boolean empty) {
+      super.updateItem(item, empty);
+      if (bound != null) {
+        bound.driftingProperty().removeListener(restyle);
+      }
+      bound = empty || getTableRow() == null ? null : getTableRow().getItem();
+      if (bound == null || item == null) {
+        bound = null;
+        setText(null);
+        tip.clear();
+        style(false);
+        return;
+      }
+      double v = item.doubleValue();
+      setText(Double.isNaN(v) ? Units.NONE : String.format(Locale.ROOT, "%.3f", v));
+      bound.driftingProperty().addListener(restyle);
+      style(bound.driftingProperty().get());
+      ParticipantRow r = bound;
+      tip.set(() -> r.driftTextProperty().get());
+    }
+
+    private void style(boolean drifting) {
+      PseudoStates.set(this, "drift-", drifting ? "drift-alarm" : null);
     }
   }
 

@@ -120,7 +120,8 @@ public final class ParticipantsViewModel {
       if (!(r.id().toLowerCase(Locale.ROOT).contains(word)
           || r.deviceClassProperty().get().toLowerCase(Locale.ROOT).contains(word)
           || r.state().toLowerCase(Locale.ROOT).contains(word)
-          || r.healthProperty().get().name().toLowerCase(Locale.ROOT).equals(word))) {
+          || r.healthProperty().get().name().toLowerCase(Locale.ROOT).equals(word)
+          || (word.equals("drifting") && r.driftingProperty().get()))) {
         return false;
       }
     }
@@ -197,6 +198,10 @@ public final class ParticipantsViewModel {
     } else if (e instanceof FederationEvent.ParticipantHeartbeat hb) {
       row(hb.participantId()).heartbeat(hb.time(), hb.health(), hb.roundId(), hb.phase(), clock.instant(),
           heartbeatIntervalMs, running);
+    } else if (e instanceof FederationEvent.DriftIndicators di) {
+      for (FederationEvent.ParticipantDrift d : di.participants()) {
+        row(d.participantId()).drift(di.roundId(), d.labelJs(), d.lossTrend(), d.normTrend(), d.alarm());
+      }
     } else if (e instanceof FederationEvent.StateChanged sc) {
       running = sc.to() == io.flotilla.engine.api.FederationState.RUNNING;
     } else if (e instanceof RoundCommitted || e instanceof RoundAborted) {

@@ -109,6 +109,32 @@ class ParticipantsViewModelTest {
   }
 
   @Test
+  void driftIndicatorsShowOnTheRowAndADriftingParticipantNeedsAttention() {
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0)));
+    assertThat(vm.find("p1").driftProperty().get()).isNaN();
+    assertThat(vm.find("p1").driftTextProperty().get()).isEqualTo("no drift indicators yet");
+    vm.apply(List.of(ev.drift(4, 5_000, TestEvents.drifted("p1", 0.012, 0.02, false),
+        TestEvents.drifted("p2", 0.231, 0.4, true))));
+    ParticipantRow p1 = vm.find("p1");
+    ParticipantRow p2 = vm.find("p2");
+    assertThat(p1.driftProperty().get()).isEqualTo(0.012);
+    assertThat(p1.driftingProperty().get()).isFalse();
+    assertThat(p1.healthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    assertThat(p2.driftProperty().get()).isEqualTo(0.231);
+    assertThat(p2.driftingProperty().get()).isTrue();
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.WARN);
+    assertThat(p2.driftTextProperty().get())
+        .isEqualTo("label JS 0.231 bits · loss trend +40 % · norm trend +1 % (round 4), drifting");
+    vm.filterProperty().set("drifting");
+    assertThat(vm.rows()).extracting(ParticipantRow::id).containsExactly("p2");
+    // the next round's indicators are quiet again: so is the row
+    vm.apply(List.of(ev.drift(5, 6_000, TestEvents.drifted("p2", 0.05, 0.0, false))));
+    assertThat(vm.rows()).isEmpty();
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.GOOD);
+    assertThat(p2.driftTextProperty().get()).endsWith("(round 5)");
+  }
+
+  @Test
   void theFilterMatchesIdDeviceStateAndHealth() {
     vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0),
         ev.joined("p10", "phone", 100, 0), ev.suspended("p10", 3, 0.1, 1)));

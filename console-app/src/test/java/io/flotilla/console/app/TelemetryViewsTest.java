@@ -157,6 +157,32 @@ class TelemetryViewsTest extends FxRobot {
     assertThat(fx(() -> PseudoStates.has(cell("p2", "colDrift").getTableRow(), "health-warn"))).isFalse();
   }
 
+  @Test
+  void theParticipantDetailsKeepEveryKeyWholeAtTheDrawersWidth() throws Exception {
+    ParticipantsViewModel vm = new ParticipantsViewModel(Runnable::run,
+        Clock.fixed(TestEvents.T0.plusSeconds(20), ZoneOffset.UTC), () -> 0L);
+    fx(() -> {
+      vm.apply(List.of(ev.joined("p1", "phone", 500, 0), ev.heartbeat("p1", new Health(0.4, false, 0.9, 1L << 30), 19_000),
+          ev.drift(3, 9_000, TestEvents.drifted("p1", 0.464, -0.03, true))));
+      vm.tick();
+      return null;
+    });
+    javafx.scene.layout.VBox drawer = fx(() -> {
+      javafx.scene.layout.VBox d = new javafx.scene.layout.VBox(io.flotilla.console.app.participants.ParticipantDetailsPane
+          .of(vm.find("p1"), List.of(), () -> { }, round -> { }));
+      d.setMaxWidth(io.flotilla.console.app.console.DetailDrawer.WIDTH);
+      return d;
+    });
+    show(fx(() -> new StackPane(drawer)));
+    List<String> cut = fx(() -> drawer.lookupAll(".fact-key").stream()
+        .map(n -> (javafx.scene.control.Label) n)
+        .filter(l -> l.getWidth() + 0.5 < l.prefWidth(-1))
+        .map(javafx.scene.control.Label::getText).toList());
+    assertThat(cut).as("keys narrower than their text (shown as '…')").isEmpty();
+    assertThat(fx(() -> ((javafx.scene.control.Label) drawer.lookup("#participantDrift")).getText()))
+        .startsWith("label JS 0.464 bits").endsWith("drifting");
+  }
+
   private List<FederationEvent> roundWithPhases() {
     List<FederationEvent> events = new ArrayList<>(ev.open(1, 0, 60_000, "p1", "p2", "p3"));
     events.addAll(List.of(

@@ -8,7 +8,8 @@ import io.flotilla.engine.api.FederationEvent.ParticipantDrift;
  * about half heat. Immutable.
  */
 public enum DriftIndicator {
-  LABEL_JS("Label JS divergence", 0.1),
+  /** Heat from the change since the participant's first report, as the drift monitor alarms on it. */
+  LABEL_JS("Label JS change", 0.1),
   LOSS_TREND("Loss trend", 0.3),
   NORM_TREND("Update-norm trend", 1.0),
   COSINE("Cosine to the aggregate", 2.0);

@@ -57,10 +57,12 @@ public final class DriftView {
     this.openParticipant = openParticipant;
     Label title = new Label("Drift");
     title.getStyleClass().addAll(Styles.TITLE_4, "card-title");
+    title.setMinWidth(Region.USE_PREF_SIZE);
     ComboBox<DriftIndicator> choose = new ComboBox<>();
     choose.setId("driftIndicator");
     choose.getItems().setAll(DriftIndicator.values());
     choose.valueProperty().bindBidirectional(vm.indicatorProperty());
+    choose.setMinWidth(Region.USE_PREF_SIZE);
     Label summary = new Label();
     summary.setId("driftSummary");
     summary.textProperty().bind(vm.summaryProperty());
@@ -70,6 +72,7 @@ public final class DriftView {
     HBox.setHgrow(spacer, Priority.ALWAYS);
     Label legend = new Label("calm → hot · outlined: over its alarm threshold · click a cell to open");
     legend.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+    legend.setMinWidth(0);
     HBox header = new HBox(12, title, choose, summary, spacer, legend);
     header.setAlignment(Pos.CENTER_LEFT);
     header.getStyleClass().add("card-header");
@@ -102,6 +105,7 @@ public final class DriftView {
       }
     });
     VBox map = new VBox(header, stack, hover);
+    map.setMinWidth(0); // the heat map gives way, not the alarm list
     VBox.setVgrow(stack, Priority.ALWAYS);
     map.getStyleClass().add("card");
 
@@ -109,16 +113,28 @@ public final class DriftView {
     list.setId("driftAlarms");
     list.setPlaceholder(new Label("No drift or divergence alarm"));
     list.setCellFactory(lv -> new ListCell<>() {
+      // the text in a wrapping label as wide as the list (less its scroll bar): every line of an alarm shows,
+      // and the list never scrolls sideways
+      private final Label text = new Label();
+
+      {
+        setPrefWidth(0);
+        text.setWrapText(true);
+        text.maxWidthProperty().bind(lv.widthProperty().subtract(28));
+        text.setMinHeight(Region.USE_PREF_SIZE);
+      }
+
       @Override
       protected void updateItem(DriftViewModel.AlarmRow a, boolean empty) {
         super.updateItem(a, empty);
+        setText(null);
         if (empty || a == null) {
-          setText(null);
+          setGraphic(null);
           return;
         }
-        setText("round " + a.roundId() + " · " + Units.clock(a.time()) + "\n" + a.title()
+        text.setText("round " + a.roundId() + " · " + Units.clock(a.time()) + "\n" + a.title()
             + (a.detail() == null || a.detail().isBlank() ? "" : "\n" + a.detail()));
-        setWrapText(true);
+        setGraphic(text);
       }
     });
     list.setOnMouseClicked(e -> {
@@ -133,6 +149,7 @@ public final class DriftView {
     VBox.setVgrow(list, Priority.ALWAYS);
     side.getStyleClass().add("card");
     side.setPrefWidth(320);
+    side.setMinWidth(260);
     HBox body = new HBox(14, map, side);
     HBox.setHgrow(map, Priority.ALWAYS);
     root.setCenter(body);
@@ -257,8 +274,9 @@ public final class DriftView {
   private void hover(MouseEvent e) {
     DriftViewModel.Cell c = cellAt(e.getX(), e.getY());
     hover.setText(c == null ? "" : String.format(Locale.ROOT,
-        "%s · round %d · label JS %.4f · loss trend %+.3f · norm trend %+.3f · cosine %.3f%s", c.participantId(),
-        c.roundId(), c.labelJs(), c.lossTrend(), c.normTrend(), c.cosine(), c.alarm() ? " · over a threshold" : ""));
+        "%s · round %d · label JS %.4f (first %.4f) · loss trend %+.3f · norm trend %+.3f · cosine %.3f%s",
+        c.participantId(), c.roundId(), c.labelJs(), vm.firstLabelJs(c.participantId()), c.lossTrend(), c.normTrend(),
+        c.cosine(), c.alarm() ? " · over a threshold" : ""));
   }
 
   /** Pixel position of {@code participantId}'s cell in the newest round (for tests), or null. */

@@ -65,6 +65,12 @@ public final class DriftViewModel {
   private final Map<String, Integer> laneOf = new HashMap<>();
   private final List<String> laneIds = new ArrayList<>();
   private int[] rowOfLane = new int[0]; // display row of each lane: participants sorted by id
+  /**
+   * Each lane's first finite label JS: the drift monitor's baseline. Non-IID participants differ from the
+   * federation from the start (0.2–0.5 bits on Dirichlet(0.5) partitions), so the heat map colours label JS
+   * by its change from this value, which is what the monitor alarms on, not by its level.
+   */
+  private double[] firstJs = new double[0];
   private final TreeMap<String, Integer> sorted = new TreeMap<>();
   private final ObservableList<AlarmRow> alarms = FXCollections.observableArrayList();
   private final ObservableList<AlarmRow> alarmsView = FXCollections.unmodifiableObservableList(alarms);
@@ -117,6 +123,9 @@ public final class DriftViewModel {
     for (int i = 0; i < n; i++) {
       ParticipantDrift d = ps.get(i);
       lanes[i] = lane(d.participantId());
+      if (Double.isNaN(firstJs[lanes[i]]) && Double.isFinite(d.labelJs())) {
+        firstJs[lanes[i]] = (float) d.labelJs(); // as the grid holds it: an unchanged value is exactly calm
+      }
       for (DriftIndicator k : DriftIndicator.values()) {
         values[k.ordinal()][i] = (float) k.value(d);
       }
@@ -139,6 +148,8 @@ public final class DriftViewModel {
     laneIds.add(id);
     laneOf.put(id, lane);
     sorted.put(id, lane);
+    firstJs = Arrays.copyOf(firstJs, laneIds.size());
+    firstJs[lane] = Double.NaN;
     rowOfLane = new int[laneIds.size()];
     int row = 0;
     for (int ln : sorted.values()) {
@@ -207,8 +218,9 @@ public final class DriftViewModel {
       Column col = column(fromCol + c);
       float[] v = col.values()[k.ordinal()];
       for (int i = 0; i < col.lanes().length; i++) {
-        int at = rowOfLane[col.lanes()[i]] * cols + c;
-        heat[at] = (float) k.heat(v[i]);
+        int lane = col.lanes()[i];
+        int at = rowOfLane[lane] * cols + c;
+        heat[at] = (float) k.heat(k == DriftIndicator.LABEL_JS ? v[i] - firstJs[lane] : v[i]);
         alarm[at] = col.alarm()[i];
       }
     }
@@ -228,6 +240,12 @@ public final class DriftViewModel {
       }
     }
     return null;
+  }
+
+  /** {@code participantId}'s first reported label JS (its baseline), NaN before one. */
+  public double firstLabelJs(String participantId) {
+    Integer lane = laneOf.get(participantId);
+    return lane == null ? Double.NaN : firstJs[lane];
   }
 
   /** Selects a participant (a click on a cell or an alarm); null clears. UI thread. */

@@ -289,6 +289,7 @@ public final class ModelsView {
   private static int fact(GridPane g, int row, String key, String value) {
     Label k = new Label(key);
     k.getStyleClass().addAll(Styles.TEXT_MUTED, "fact-key");
+    k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a key is never cut short; its value wraps
     Label v = new Label(value);
     v.setWrapText(true);
     v.setTooltip(new Tooltip(value));

@@ -130,6 +130,7 @@ public final class ParticipantDetailsPane {
   private static Label key(String text) {
     Label l = new Label(text);
     l.getStyleClass().addAll(Styles.TEXT_MUTED, "fact-key");
+    l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a key is never cut short; its value wraps
     return l;
   }
 

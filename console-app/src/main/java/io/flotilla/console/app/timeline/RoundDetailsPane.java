@@ -125,6 +125,7 @@ public final class RoundDetailsPane {
   private static int fact(GridPane g, int row, String key, String value, String id) {
     Label k = new Label(key);
     k.getStyleClass().addAll(Styles.TEXT_MUTED, "fact-key");
+    k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a key is never cut short; its value wraps
     Label v = new Label(value);
     v.getStyleClass().add("fact-value");
     if (id != null) {

@@ -42,8 +42,9 @@ class DriftViewModelTest {
     assertThat(heat[0]).isEqualTo(0f);
     assertThat(heat[1]).isNaN();
     assertThat(heat[2]).isNaN();
-    assertThat(heat[3]).isEqualTo(0.5f);
-    assertThat(heat[4]).isEqualTo(1f);
+    // label JS is coloured by its change from the participant's first report: first reports are calm
+    assertThat(heat[3]).isEqualTo(0f);
+    assertThat(heat[4]).isEqualTo(0f);
     assertThat(alarm[4]).isTrue();
     assertThat(vm.cell(1, "p1").labelJs()).isCloseTo(0.05, org.assertj.core.api.Assertions.within(1e-6));
     assertThat(vm.cell(0, "p1")).isNull();
@@ -53,6 +54,28 @@ class DriftViewModelTest {
     assertThat(ticks[0]).isEqualTo(2);
     vm.fill(0, 2, heat, alarm);
     assertThat(heat[0]).isEqualTo(0f); // cosine 1: aligned, calm
+  }
+
+  @Test
+  void labelJsHeatIsTheChangeFromEachParticipantsFirstReportNotItsLevel() {
+    DriftViewModel vm = new DriftViewModel(10);
+    // non-IID participants sit far from the federation from the start; p1's labels then shift
+    vm.apply(List.of(round(1, d("p0", 0.40, false), d("p1", 0.30, false)),
+        round(2, d("p0", 0.41, false), d("p1", 0.35, false)),
+        round(3, d("p0", 0.40, false), d("p1", 0.52, true))));
+    float[] heat = new float[6];
+    boolean[] alarm = new boolean[6];
+    vm.fill(0, 3, heat, alarm);
+    // rows p0, p1; columns rounds 1-3
+    assertThat(heat[0]).isEqualTo(0f);
+    assertThat(heat[1]).isCloseTo(0.1f, org.assertj.core.api.Assertions.within(1e-5f));
+    assertThat(heat[2]).isCloseTo(0f, org.assertj.core.api.Assertions.within(1e-5f));
+    assertThat(heat[3]).isEqualTo(0f);
+    assertThat(heat[4]).isCloseTo(0.5f, org.assertj.core.api.Assertions.within(1e-5f));
+    assertThat(heat[5]).isEqualTo(1f);
+    assertThat(vm.firstLabelJs("p1")).isEqualTo((double) 0.30f);
+    assertThat(vm.firstLabelJs("nobody")).isNaN();
+    assertThat(vm.cell(2, "p1").labelJs()).isCloseTo(0.52, org.assertj.core.api.Assertions.within(1e-6));
   }
 
   @Test

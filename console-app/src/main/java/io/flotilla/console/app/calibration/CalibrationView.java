@@ -24,6 +24,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -68,12 +69,13 @@ public final class CalibrationView {
     participants.setPlaceholder(new Label("Run a calibration round to see how the current model does on every "
         + "participant"));
     participants.getColumns().setAll(List.of(
-        column("Participant", ParticipantResult::participantId, 110),
+        column("Participant", ParticipantResult::participantId, 96),
         column("Samples", p -> p.samples(), 80),
-        column("Loss", p -> fmt(p.loss(), "%.4f"), 90),
-        column("Accuracy", p -> fmt(100 * p.accuracy(), "%.1f %%"), 90),
-        column("Reweighting", p -> fmt(p.weight(), "%.3f"), 100)));
+        column("Loss", p -> fmt(p.loss(), "%.4f"), 76),
+        column("Accuracy", p -> fmt(100 * p.accuracy(), "%.1f %%"), 86),
+        column("Reweighting", p -> fmt(p.weight(), "%.3f"), 110)));
     participants.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    participants.getStyleClass().add(Styles.DENSE);
     participants.setRowFactory(tv -> {
       javafx.scene.control.TableRow<ParticipantResult> row = new javafx.scene.control.TableRow<>();
       row.setOnMouseClicked(e -> {
@@ -92,6 +94,7 @@ public final class CalibrationView {
         column("Mean", f -> fmt(f.mean(), "%.4f"), 90),
         column("Variance", f -> fmt(f.variance(), "%.4f"), 90)));
     features.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    features.getStyleClass().add(Styles.DENSE);
 
     chart.setId("calibrationFeatureChart");
     Pane chartPane = new Pane(chart);
@@ -110,11 +113,27 @@ public final class CalibrationView {
     history.setId("calibrationHistory");
     history.setPlaceholder(new Label("No calibration yet"));
     history.setCellFactory(lv -> new ListCell<>() {
+      // a wrapping label as wide as the list: each entry shows whole, and the list never scrolls sideways
+      private final Label text = new Label();
+
+      {
+        setPrefWidth(0);
+        text.setWrapText(true);
+        text.maxWidthProperty().bind(lv.widthProperty().subtract(28));
+        text.setMinHeight(Region.USE_PREF_SIZE);
+      }
+
       @Override
       protected void updateItem(Result r, boolean empty) {
         super.updateItem(r, empty);
-        setText(empty || r == null ? null : r.title() + "\n" + io.flotilla.console.app.format.Units.clock(r.time())
+        setText(null);
+        if (empty || r == null) {
+          setGraphic(null);
+          return;
+        }
+        text.setText(r.title() + "\n" + io.flotilla.console.app.format.Units.clock(r.time())
             + " · mean accuracy " + fmt(100 * r.meanAccuracy(), "%.1f %%"));
+        setGraphic(text);
       }
     });
     history.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
@@ -124,13 +143,16 @@ public final class CalibrationView {
     });
     VBox historyBox = new VBox(6, label("History"), history);
     VBox.setVgrow(history, Priority.ALWAYS);
-    historyBox.setPrefWidth(280);
+    historyBox.setPrefWidth(230);
+    historyBox.setMinWidth(200);
 
     VBox evalBox = new VBox(6, label("Per-participant evaluation and reweighting"), participants);
     VBox.setVgrow(participants, Priority.ALWAYS);
     HBox body = new HBox(14, evalBox, featureBox, historyBox);
+    // the evaluation table takes the width its headers need first; the feature box keeps a fixed share
     HBox.setHgrow(evalBox, Priority.ALWAYS);
-    HBox.setHgrow(featureBox, Priority.ALWAYS);
+    featureBox.setPrefWidth(300);
+    featureBox.setMinWidth(240);
     VBox card = new VBox(10, header, body);
     VBox.setVgrow(body, Priority.ALWAYS);
     card.getStyleClass().add("card");

@@ -367,10 +367,8 @@ public final class ParticipantRow {
       return Health.BAD;
     }
     double rate = successRate.get();
-    if (strikes.get() > 0 || refused.get() > 0 || (selected.get() >= 3 && Double.isFinite(rate) && rate < 0.8)) {
-      return heartbeatHealth.get() == Health.BAD ? Health.BAD : Health.WARN;
-    }
-    if (drifting.get()) {
+    if (strikes.get() > 0 || refused.get() > 0 || (selected.get() >= 3 && Double.isFinite(rate) && rate < 0.8)
+        || drifting.get()) {
       return heartbeatHealth.get() == Health.BAD ? Health.BAD : Health.WARN;
     }
     return heartbeatHealth.get(); // a stale heartbeat, low battery or high load

@@ -16,7 +16,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -24,7 +23,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -112,30 +110,9 @@ public final class CalibrationView {
     ListView<Result> history = new ListView<>(vm.history());
     history.setId("calibrationHistory");
     history.setPlaceholder(new Label("No calibration yet"));
-    history.setCellFactory(lv -> new ListCell<>() {
-      // a wrapping label as wide as the list: each entry shows whole, and the list never scrolls sideways
-      private final Label text = new Label();
-
-      {
-        setPrefWidth(0);
-        text.setWrapText(true);
-        text.maxWidthProperty().bind(lv.widthProperty().subtract(28));
-        text.setMinHeight(Region.USE_PREF_SIZE);
-      }
-
-      @Override
-      protected void updateItem(Result r, boolean empty) {
-        super.updateItem(r, empty);
-        setText(null);
-        if (empty || r == null) {
-          setGraphic(null);
-          return;
-        }
-        text.setText(r.title() + "\n" + io.flotilla.console.app.format.Units.clock(r.time())
-            + " · mean accuracy " + fmt(100 * r.meanAccuracy(), "%.1f %%"));
-        setGraphic(text);
-      }
-    });
+    history.setCellFactory(lv -> new io.flotilla.console.app.console.WrappingListCell<>(lv,
+        r -> r.title() + "\n" + io.flotilla.console.app.format.Units.clock(r.time()) + " · mean accuracy "
+            + fmt(100 * r.meanAccuracy(), "%.1f %%")));
     history.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
       if (r != null && r != vm.shownProperty().get()) {
         vm.show(r);

@@ -10,7 +10,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
@@ -112,31 +111,9 @@ public final class DriftView {
     ListView<DriftViewModel.AlarmRow> list = new ListView<>(vm.alarms());
     list.setId("driftAlarms");
     list.setPlaceholder(new Label("No drift or divergence alarm"));
-    list.setCellFactory(lv -> new ListCell<>() {
-      // the text in a wrapping label as wide as the list (less its scroll bar): every line of an alarm shows,
-      // and the list never scrolls sideways
-      private final Label text = new Label();
-
-      {
-        setPrefWidth(0);
-        text.setWrapText(true);
-        text.maxWidthProperty().bind(lv.widthProperty().subtract(28));
-        text.setMinHeight(Region.USE_PREF_SIZE);
-      }
-
-      @Override
-      protected void updateItem(DriftViewModel.AlarmRow a, boolean empty) {
-        super.updateItem(a, empty);
-        setText(null);
-        if (empty || a == null) {
-          setGraphic(null);
-          return;
-        }
-        text.setText("round " + a.roundId() + " · " + Units.clock(a.time()) + "\n" + a.title()
-            + (a.detail() == null || a.detail().isBlank() ? "" : "\n" + a.detail()));
-        setGraphic(text);
-      }
-    });
+    list.setCellFactory(lv -> new io.flotilla.console.app.console.WrappingListCell<>(lv,
+        a -> "round " + a.roundId() + " · " + Units.clock(a.time()) + "\n" + a.title()
+            + (a.detail() == null || a.detail().isBlank() ? "" : "\n" + a.detail())));
     list.setOnMouseClicked(e -> {
       DriftViewModel.AlarmRow a = list.getSelectionModel().getSelectedItem();
       if (a != null && a.participantId() != null) {

@@ -173,6 +173,9 @@ public sealed interface FederationEvent {
    * A participant ({@code participantId}), or the whole federation ({@code participantId} null), shifted.
    *
    * @param indicator {@code label-js}, {@code loss-trend}, {@code norm-trend} or {@code fraction-alarmed}
+   * @param value what was compared with {@code threshold}: for {@code label-js} the change of the label
+   *     histogram's JS divergence (bits) since the participant's first report, for the trends the relative
+   *     rise, for {@code fraction-alarmed} the fraction of contributors flagged
    */
   record DriftAlarm(
       long seq, Instant time, long roundId, String participantId, String indicator, double value, double threshold,

@@ -91,7 +91,10 @@ public final class DriftMonitor {
       boolean alarm = jsAlarm || lossAlarm || normAlarm;
       if (alarm && !s.alarmed) {
         if (jsAlarm) {
-          alarms.add(new Alarm(o.participantId(), "label-js", js, config.jsRise(), String.format(Locale.ROOT,
+          // the value is what was compared with the threshold: the change, not the level (non-IID
+          // participants sit far from the federation from their first round)
+          alarms.add(new Alarm(o.participantId(), "label-js", Math.abs(js - s.baselineJs), config.jsRise(),
+              String.format(Locale.ROOT,
               "label histogram changed: JS to the federation %.3f bits, was %.3f (change > %s)", js, s.baselineJs,
               config.jsRise())));
         } else if (lossAlarm) {

@@ -71,6 +71,7 @@ class MonitorsTest {
     long[] usual = {40, 30, 20, 10};
     long[] shifted = {0, 0, 10, 90};
     List<String> alarmed = new ArrayList<>();
+    double[] jsChange = {Double.NaN};
     for (int round = 1; round <= 10; round++) {
       List<DriftMonitor.Observation> obs = new ArrayList<>();
       for (int p = 0; p < 4; p++) {
@@ -81,9 +82,13 @@ class MonitorsTest {
       assertThat(r.indicators()).hasSize(4);
       for (DriftMonitor.Alarm a : r.alarms()) {
         alarmed.add(round + ":" + a.participantId() + ":" + a.indicator());
+        jsChange[0] = a.value();
       }
     }
     assertThat(alarmed).containsExactly("6:p2:label-js");
+    // the alarm's value is what crossed the threshold: the change since its first report, not the level
+    assertThat(jsChange[0]).isCloseTo(JensenShannon.divergence(shifted, fed) - JensenShannon.divergence(usual, fed),
+        within(1e-12));
   }
 
   @Test

@@ -253,15 +253,17 @@ public final class SimulatedParticipant implements ParticipantLink {
     // from their own seed so that they never shift any other random choice
     long bytes = 4L * start.length;
     PhaseTimings phases = device.phases(bytes, 4L * delta.length, simulatedMs, Seeds.derive(seed, round, index, 11));
+    // the phase report goes first: the coordinator handles both in order, so it is published even when this
+    // update is the last one of the last round (sent after it, it raced the federation's end and was lost)
     if (slow > 1) { // training took slow× as long: the update leaves that much later
       f.later(java.time.Duration.ofMillis(Math.round((slow - 1) * Math.max(1, realMs))), () -> {
-        federation.submitUpdate(update);
         federation.reportPhases(id, round, phases);
+        federation.submitUpdate(update);
       });
       return;
     }
-    federation.submitUpdate(update);
     federation.reportPhases(id, round, phases);
+    federation.submitUpdate(update);
   }
 
   /**

@@ -258,13 +258,18 @@ public final class TimelineView {
     summary.textProperty().bind(vm.summaryProperty());
     summary.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
 
-    HBox legend = new HBox(10);
+    // a flow, not a row: when the details drawer narrows the page, the legend wraps onto a second line
+    // instead of cutting every label to "acc…", "rej…"
+    javafx.scene.layout.FlowPane legend = new javafx.scene.layout.FlowPane(10, 4);
+    legend.setId("timelineLegend");
     legend.setAlignment(Pos.CENTER_LEFT);
+    legend.setPrefWrapLength(0);
     for (SegmentOutcome o : SegmentOutcome.values()) {
       Region swatch = new Region();
       swatch.getStyleClass().addAll("legend-swatch", o.styleClass());
       Label l = new Label(o.label(), swatch);
       l.getStyleClass().addAll(Styles.TEXT_SMALL, "legend-item");
+      l.setMinWidth(Region.USE_PREF_SIZE);
       legend.getChildren().add(l);
     }
     Region sep = new Region();
@@ -275,6 +280,7 @@ public final class TimelineView {
       swatch.getStyleClass().addAll("legend-swatch", w);
       Label l = new Label(w.substring("work-".length()), swatch);
       l.getStyleClass().addAll(Styles.TEXT_SMALL, "legend-item");
+      l.setMinWidth(Region.USE_PREF_SIZE);
       legend.getChildren().add(l);
     }
     Label title = new Label("Round timeline");

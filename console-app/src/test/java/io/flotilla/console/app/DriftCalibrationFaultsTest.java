@@ -116,6 +116,8 @@ class DriftCalibrationFaultsTest extends FxRobot {
     assertThat(from).as("raised once the shift applies").isGreaterThanOrEqualTo(injectedFrom);
     assertThat(fx(() -> app.viewModel().alarms().stream().anyMatch(a -> a.severity() == Alarm.Severity.WARNING
         && a.title().startsWith("Participant p5 drifted")))).isTrue();
+    // the Participants table carries the engine's drift indicator for every contributor
+    assertThat(fx(() -> app.viewModel().participants().find("p5").driftProperty().get())).isFinite();
   }
 
   @Test
@@ -135,6 +137,7 @@ class DriftCalibrationFaultsTest extends FxRobot {
     assertThat(fx(() -> app.viewModel().drift().selectedProperty().get())).isEqualTo("p5");
     assertThat(fx(() -> app.consoleView().drawer().showingProperty().get())).isTrue();
     assertThat(fx(() -> lookup("#drawerTitle").queryAs(Label.class).getText())).isEqualTo("Participant p5");
+    assertThat(fx(() -> lookup("#participantDrift").queryAs(Label.class).getText())).startsWith("label JS ");
     assertThat(fx(() -> app.viewModel().drift().alarms().size())).isGreaterThan(0);
   }
 

@@ -243,6 +243,8 @@ public final class FlotillaConsoleApp extends Application {
     // a persisted federation (--state-dir) is the one federation of that directory: no switching
     frame.setScenarioChooser(o.stateDir() == null ? this::chooseScenario : null, scenarioLabel(o));
     frame.warmUpPages(java.util.EnumSet.allOf(Page.class));
+    // every page stays in the scene while hidden, keeping its styles; the ones that draw do so only while shown
+    frame.keepInScene(java.util.EnumSet.allOf(Page.class));
     vm.show(page);
     notifier = new AlarmNotifier(vm.alarms(), this::openAlarm);
     frame.overlay(notifier.node());
@@ -418,22 +420,33 @@ public final class FlotillaConsoleApp extends Application {
 
   private Map<Page, Node> pages() {
     Map<Page, Node> pages = new EnumMap<>(Page.class);
-    OverviewView overview = new OverviewView(vm.overview(), vm.loadingProperty());
+    // the pages that draw (canvases, charts) draw only while shown: hidden pages stay in the scene (keepInScene)
+    OverviewView overview = new OverviewView(vm.overview(), vm.loadingProperty())
+        .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.OVERVIEW))
+        .holdWhileHidden(vm.pageProperty().isEqualTo(Page.OVERVIEW));
     OverviewTiles tiles = new OverviewTiles(vm.roundNumberTextProperty(), vm.phaseTextProperty(), vm.overview(),
         vm.participants().headlineProperty(), vm.participants().breakdownProperty(), vm.alarms(), this::openAlarms);
     BorderPane overviewPage = new BorderPane(overview.node());
     BorderPane.setMargin(tiles.node(), new Insets(14, 14, 0, 14));
     overviewPage.setTop(tiles.node());
     pages.put(Page.OVERVIEW, overviewPage);
-    timelineView = new TimelineView(vm.timeline(), this::openRound);
+    timelineView = new TimelineView(vm.timeline(), this::openRound)
+        .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.TIMELINE));
     pages.put(Page.TIMELINE, timelineView.node());
     participantsView = new ParticipantsView(vm.participants(), this::openParticipant);
     pages.put(Page.PARTICIPANTS, participantsView.node());
-    pages.put(Page.LEARNING, new LearningView(vm.learning(), abCurves).node());
+    // hidden tables hold their rows' changes (the pages stay in the scene): the participants' rows while
+    // neither their page nor a participant's details are shown, the other tables while their page is hidden
+    vm.pageProperty().addListener((o, was, is) -> participantsLive());
+    drawer.subjectProperty().addListener((o, was, is) -> participantsLive());
+    participantsLive();
+    pages.put(Page.LEARNING, new LearningView(vm.learning(), abCurves)
+        .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.LEARNING)).node());
     modelsView = new ModelsView(vm.models(), exportTarget, this::openVersion);
     pages.put(Page.MODELS, modelsView.node());
     pages.put(Page.AUDIT, new AuditView(vm.audit()).node());
-    driftView = new DriftView(vm.drift(), this::openParticipantById);
+    driftView = new DriftView(vm.drift(), this::openParticipantById)
+        .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.DRIFT));
     pages.put(Page.DRIFT, driftView.node());
     pages.put(Page.CALIBRATION, new CalibrationView(vm.calibration(), this::openParticipantById).node());
     pages.put(Page.FAULTS, new FaultsView(faults).node());
@@ -495,6 +508,16 @@ public final class FlotillaConsoleApp extends Application {
   void openParticipant(ParticipantRow r) {
     drawer.show("Participant " + r.id(), ParticipantDetailsPane.of(r, vm.timeline().model().history(r.id(), 50),
         () -> showInTimeline(r.id()), this::openRound), "participant:" + r.id(), null);
+  }
+
+  /**
+   * The participants' rows tell their listeners of changes at once only while someone looks at them: the
+   * Participants page, or a participant's details in the drawer (see
+   * {@link io.flotilla.console.app.participants.ParticipantsViewModel#liveRows}).
+   */
+  private void participantsLive() {
+    vm.participants().liveRows(vm.pageProperty().get() == Page.PARTICIPANTS
+        || (drawer.subject() instanceof String s && s.startsWith("participant:")));
   }
 
   private void showInTimeline(String participantId) {

@@ -306,4 +306,40 @@ class ConsoleOperationsTest extends FxRobot {
     await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> app.viewModel().overview().rows().size()) > before);
     assertThat(fx(() -> lookup("#stateChip").queryAs(Label.class).getText())).isEqualTo("Running");
   }
+
+  @Test
+  @Order(8)
+  void hiddenPagesStayInTheSceneHoldTheirTablesAndCatchUpWhenShown() throws Exception {
+    // rounds run again (order 7)
+    fx(() -> {
+      app.viewModel().show(Page.PARTICIPANTS);
+      return null;
+    });
+    ConsoleAppTest.awaitSwitched(app);
+    assertThat(fx(() -> app.viewModel().participants().liveRowsProperty().get())).isTrue();
+    fx(() -> {
+      app.viewModel().show(Page.TIMELINE);
+      return null;
+    });
+    ConsoleAppTest.awaitSwitched(app);
+    assertThat(fx(() -> app.viewModel().participants().liveRowsProperty().get())).isFalse();
+    @SuppressWarnings("unchecked")
+    TableView<Object> rounds = fx(() -> lookup("#rounds").queryAs(TableView.class));
+    assertThat(fx(() -> rounds.getScene())).as("a hidden page keeps its styles: it stays in the scene").isNotNull();
+    Object newest = fx(() -> rounds.getItems().get(0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> app.viewModel().overview().rows().get(0)) != newest);
+    assertThat(fx(() -> rounds.getItems().get(0))).as("the hidden table holds still").isSameAs(newest);
+    fx(() -> {
+      app.viewModel().show(Page.OVERVIEW);
+      return null;
+    });
+    ConsoleAppTest.awaitSwitched(app);
+    assertThat(fx(() -> java.util.List.copyOf(rounds.getItems())))
+        .containsExactlyElementsOf(fx(() -> java.util.List.copyOf(app.viewModel().overview().rows())));
+    fx(() -> {
+      app.viewModel().show(Page.MODELS); // where close() expects the console to be left
+      return null;
+    });
+    ConsoleAppTest.awaitSwitched(app);
+  }
 }

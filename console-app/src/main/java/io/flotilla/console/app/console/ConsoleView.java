@@ -91,6 +91,7 @@ public final class ConsoleView {
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
   private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
   private java.util.Set<Page> warmable = java.util.EnumSet.noneOf(Page.class);
+  private java.util.Set<Page> keptPages = java.util.EnumSet.noneOf(Page.class);
   /** Warm-up chains in progress (see {@link #warming}). */
   private int warmChains;
   /** Page switches between their two pulses (see {@link #showPage}). */
@@ -134,7 +135,8 @@ public final class ConsoleView {
    * Builds every page's skins once, while the console is still loading, so that the first visit of a page
    * during a run does not stall the FX thread creating table and chart skins (a first visit cost 60–300 ms
    * of CSS and layout; a later one a fraction of it). One page at a time joins the scene hidden, behind the
-   * page on screen, goes through one real pulse (CSS and layout, not drawn) and leaves again after it. A
+   * page on screen, goes through one real pulse (CSS and layout, not drawn) and then stays there, hidden,
+   * if it is kept in the scene (see {@link #keepInScene}), or leaves. A
    * pulse, not a direct {@code applyCss()} and {@code layout()}: a chart-fx chart locks its data sets before
    * its layout and unlocks them in the same pulse's post-layout phase, which a chart laid out outside a pulse
    * and then taken out of the scene never reaches (its writer would wait forever). Run again once data has
@@ -183,17 +185,21 @@ public final class ConsoleView {
       warmNext(queue);
       return;
     }
-    n.setVisible(false);
+    park(n, true);
     pageHolder.getChildren().add(0, n);
     Runnable[] afterLayout = new Runnable[1];
     afterLayout[0] = () -> {
       scene.removePostLayoutPulseListener(afterLayout[0]);
       // after this pulse has finished (chart-fx unlocks its data sets in its own post-layout hook)
       javafx.application.Platform.runLater(() -> {
-        if (vm.pageProperty().get() != p) {
+        if (vm.pageProperty().get() == p) {
+          park(n, false);
+        } else if (keptPages.contains(p)) {
+          park(n, true); // it stays in the scene, hidden
+        } else {
           pageHolder.getChildren().remove(n);
+          park(n, false);
         }
-        n.setVisible(true);
         warmNext(queue);
       });
     };
@@ -219,6 +225,28 @@ public final class ConsoleView {
     StackPane.setAlignment(n, Pos.BOTTOM_RIGHT);
     StackPane.setMargin(n, new javafx.geometry.Insets(0, 16, 44, 0));
     layers.getChildren().add(n);
+  }
+
+  /**
+   * The pages that stay in the scene, hidden, while another page is shown (see {@link #showPage}); the
+   * others leave it. A kept page must do no work while hidden: its canvases and charts draw only while it is
+   * shown (a hidden canvas's drawing commands are still rendered on every frame), and its tables hold their
+   * rows' changes ({@link NotificationGate}, {@link HeldList}); hidden tables that kept their visible rows
+   * current cost the FX thread about 3 % of a core more in the live minute with 1,000 participants, as much
+   * as the 25–75 ms of CSS a page paid each time it re-entered the scene. FX thread.
+   */
+  public void keepInScene(java.util.Set<Page> pages) {
+    keptPages = java.util.EnumSet.noneOf(Page.class);
+    keptPages.addAll(pages);
+  }
+
+  private boolean kept(Node n) {
+    for (Page p : keptPages) {
+      if (pageNodes.get(p) == n) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The pages {@link #warmUp} lays out before their first visit. */
@@ -253,13 +281,31 @@ public final class ConsoleView {
   }
 
   /**
-   * Shows page {@code p}. A page that is not in the scene yet joins it in two pulses: in the first it joins
-   * hidden, behind the page on screen, and gets its styles and layout (a page that left the scene lost its
-   * styles: 20–60 ms of CSS on the FX thread for the larger pages); in the next it replaces the old page and
-   * is drawn. The CSS and the software renderer's full repaint of the new page thus fall in two frames instead
-   * of one. While the first pulse runs, the old page stays on screen; {@link #switching()} is true until the
-   * new page is shown. Before the window is up, or when the page is already in the scene (being warmed), it
-   * is shown at once.
+   * Hides a page that stays in the scene, or shows it again. Hidden is not enough: JavaFX repaints the area
+   * of every change in the scene graph, visible or not, so a hidden page whose table or labels change would
+   * have the page on screen repainted (the render thread's time doubled in a live minute). A parked page is
+   * also clipped to nothing: Prism intersects the dirty regions of a clipped group's children with its clip,
+   * so the page's changes dirty nothing that is drawn.
+   */
+  private static void park(Node page, boolean parked) {
+    page.setVisible(!parked);
+    page.setClip(parked ? new javafx.scene.shape.Rectangle(0, 0, 0, 0) : null);
+  }
+
+  /**
+   * Shows page {@code p}. A page given to {@link #keepInScene}, once shown (or warmed), stays in the scene,
+   * parked, when another is shown: a node that leaves the scene loses its styles, and re-matching a page's
+   * 500–800 nodes against the theme's selectors on every visit cost 25–75 ms of CSS on the FX thread. Such
+   * hidden pages must not keep working for nobody: the views that draw (canvases and charts) draw only while
+   * their page is the one shown (see {@link PageChart} and the views' {@code drawOnlyWhile}), and the tables
+   * hold their rows' changes until shown (the views' {@code holdWhileHidden}). Showing a kept page is then
+   * a repaint.
+   *
+   * <p>A page that is not in the scene yet joins it in two pulses: in the first it joins parked, behind the
+   * page on screen, and gets its styles and layout; in the next it replaces the old page and is drawn. The
+   * CSS and the software renderer's full repaint of the new page thus fall in two frames instead of one.
+   * While the first pulse runs, the old page stays on screen; {@link #switching()} is true until the new
+   * page is shown. Before the window is up, or when the page is already in the scene, it is shown at once.
    */
   private void showPage(Page p) {
     ToggleButton b = navButtons.get(p);
@@ -273,10 +319,7 @@ public final class ConsoleView {
       replacePage(n);
       return;
     }
-    // hidden, and clipped to nothing: Prism repaints the area of changes in invisible nodes too, unless a
-    // clip leaves nothing of them (it intersects a clipped node's dirty regions with its clip)
-    n.setVisible(false);
-    n.setClip(new javafx.scene.shape.Rectangle(0, 0, 0, 0));
+    park(n, true);
     pageHolder.getChildren().add(0, n);
     staging++;
     Runnable[] afterLayout = new Runnable[1];
@@ -287,10 +330,9 @@ public final class ConsoleView {
         staging--;
         if (vm.pageProperty().get() == p) {
           replacePage(n);
-        } else if (pageHolder.getChildren().size() > 1) {
+        } else if (!kept(n) && pageHolder.getChildren().size() > 1) {
           pageHolder.getChildren().remove(n); // another page was asked for meanwhile; it stages itself
-          n.setVisible(true);
-          n.setClip(null);
+          park(n, false);
         }
       });
     };
@@ -303,12 +345,19 @@ public final class ConsoleView {
     return staging > 0;
   }
 
+  /** Makes {@code n} the page on screen: the kept pages stay, parked; the others leave the scene. */
   private void replacePage(Node n) {
-    if (n != null) {
-      n.setVisible(true);
-      n.setClip(null);
+    Node shown = n == null ? new Label("No such page") : n;
+    pageHolder.getChildren().removeIf(c -> c != shown && !kept(c));
+    for (Node c : pageHolder.getChildren()) {
+      if (c != shown) {
+        park(c, true);
+      }
     }
-    pageHolder.getChildren().setAll(n == null ? new Label("No such page") : n);
+    park(shown, false);
+    if (!pageHolder.getChildren().contains(shown)) {
+      pageHolder.getChildren().add(shown);
+    }
   }
 
   // ------------------------------------------------------------------ keys

@@ -33,7 +33,8 @@ public final class DetailDrawer {
   private final Label title = new Label();
   private final ScrollPane body = new ScrollPane();
   private final ReadOnlyBooleanWrapper showing = new ReadOnlyBooleanWrapper(false);
-  private Object subject;
+  private final javafx.beans.property.ReadOnlyObjectWrapper<Object> subject =
+      new javafx.beans.property.ReadOnlyObjectWrapper<>();
   private Runnable onClose;
 
   public DetailDrawer() {
@@ -78,7 +79,7 @@ public final class DetailDrawer {
     if (previous != null) {
       previous.run();
     }
-    this.subject = subject;
+    this.subject.set(subject);
     this.onClose = whenClosed;
     title.setText(heading);
     body.setContent(content);
@@ -117,7 +118,7 @@ public final class DetailDrawer {
     root.setVisible(false);
     root.setManaged(false);
     body.setContent(null);
-    subject = null;
+    subject.set(null);
     showing.set(false);
     Runnable r = onClose;
     onClose = null;
@@ -128,7 +129,12 @@ public final class DetailDrawer {
 
   /** What is shown (as given to {@link #show}), or null. */
   public Object subject() {
-    return subject;
+    return subject.get();
+  }
+
+  /** What is shown (as given to {@link #show}), null while closed. */
+  public javafx.beans.property.ReadOnlyObjectProperty<Object> subjectProperty() {
+    return subject.getReadOnlyProperty();
   }
 
   public ReadOnlyBooleanProperty showingProperty() {

@@ -34,6 +34,7 @@ import javafx.scene.paint.Color;
  * {@code #driftHover}. Thread-safety: FX thread only.
  */
 public final class DriftView {
+  private final ListView<DriftViewModel.AlarmRow> list = new ListView<>();
   /** Narrowest column, in pixels: the map shows the newest rounds that fit. */
   static final double MIN_CELL = 2;
 
@@ -49,6 +50,8 @@ public final class DriftView {
   private int shownFrom;
   private int shownCols;
   private boolean dirty = true;
+  /** Whether the page is the one shown; null: whenever the canvas is in a scene. */
+  private javafx.beans.value.ObservableBooleanValue pageShown;
 
   /** @param openParticipant opens a participant's details (the drawer) */
   public DriftView(DriftViewModel vm, Consumer<String> openParticipant) {
@@ -81,8 +84,8 @@ public final class DriftView {
     plot.setMinSize(0, 0);
     canvas.widthProperty().bind(plot.widthProperty());
     canvas.heightProperty().bind(plot.heightProperty());
-    canvas.widthProperty().addListener((o, a, b) -> redraw());
-    canvas.heightProperty().addListener((o, a, b) -> redraw());
+    canvas.widthProperty().addListener((o, a, b) -> redrawIfShown());
+    canvas.heightProperty().addListener((o, a, b) -> redrawIfShown());
     canvas.setOnMouseClicked(this::click);
     canvas.setOnMouseMoved(this::hover);
     hover.setId("driftHover");
@@ -93,10 +96,7 @@ public final class DriftView {
     StackPane stack = new StackPane(plot, empty);
     vm.changesProperty().addListener((o, a, b) -> {
       empty.setVisible(vm.rounds() == 0);
-      dirty = true;
-      if (canvas.getScene() != null) {
-        redraw();
-      }
+      redrawIfShown();
     });
     canvas.sceneProperty().addListener((o, a, s) -> {
       if (s != null && dirty) {
@@ -108,7 +108,7 @@ public final class DriftView {
     VBox.setVgrow(stack, Priority.ALWAYS);
     map.getStyleClass().add("card");
 
-    ListView<DriftViewModel.AlarmRow> list = new ListView<>(vm.alarms());
+    list.setItems(vm.alarms());
     list.setId("driftAlarms");
     list.setPlaceholder(new Label("No drift or divergence alarm"));
     list.setCellFactory(lv -> new io.flotilla.console.app.console.WrappingListCell<>(lv,
@@ -145,6 +145,29 @@ public final class DriftView {
   private void select(String id) {
     vm.select(id);
     openParticipant.accept(id);
+  }
+
+  /**
+   * The heat map is drawn only while {@code shown} is true (the console passes "the Drift page is the one
+   * shown"): JavaFX renders a canvas's drawing commands even while it is hidden. It catches up when shown.
+   */
+  public DriftView drawOnlyWhile(javafx.beans.value.ObservableBooleanValue shown) {
+    pageShown = shown;
+    // the alarm list holds still while hidden too (the page stays in the scene): no cells made for nobody
+    list.setItems(new io.flotilla.console.app.console.HeldList<>(vm.alarms()).liveWhile(shown).list());
+    shown.addListener((o, was, is) -> {
+      if (is && dirty && canvas.getScene() != null) {
+        redraw();
+      }
+    });
+    return this;
+  }
+
+  private void redrawIfShown() {
+    dirty = true;
+    if (canvas.getScene() != null && (pageShown == null || pageShown.get())) {
+      redraw();
+    }
   }
 
   /** Redraws the heat map from the view model. FX thread. */

@@ -8,6 +8,7 @@ import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.geometry.Side;
 import io.flotilla.console.app.console.ChartCanvases;
+import io.flotilla.console.app.console.PageChart;
 import io.flotilla.sim.inprocess.AbRun;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -25,8 +26,8 @@ import javafx.scene.layout.VBox;
 public final class AbOverlay {
   private final AbCurvesViewModel vm;
   private final VBox root;
-  private final XYChart lossChart;
-  private final XYChart accuracyChart;
+  private final PageChart lossChart;
+  private final PageChart accuracyChart;
   private final ErrorDataSetRenderer lossLines = LearningView.lines();
   private final ErrorDataSetRenderer accuracyLines = LearningView.lines();
 
@@ -71,7 +72,7 @@ public final class AbOverlay {
     takeDataSets();
   }
 
-  private static XYChart chart(String id, String what, ErrorDataSetRenderer lines, boolean unitRange) {
+  private static PageChart chart(String id, String what, ErrorDataSetRenderer lines, boolean unitRange) {
     DefaultNumericAxis x = new DefaultNumericAxis("round");
     x.setUnit(null);
     x.setAnimated(false);
@@ -88,7 +89,7 @@ public final class AbOverlay {
       y.setAutoRangeRounding(false);
       y.setAutoRangePadding(0.05);
     }
-    XYChart c = ChartCanvases.uncached(new XYChart(x, y));
+    PageChart c = ChartCanvases.uncached(new PageChart(x, y));
     c.setId(id);
     c.setAnimated(false);
     c.setLegendVisible(true);
@@ -107,6 +108,12 @@ public final class AbOverlay {
 
   public Node node() {
     return root;
+  }
+
+  /** Both charts draw only while {@code pageShown} is true (see {@link PageChart}). */
+  public void drawOnlyWhile(javafx.beans.value.ObservableBooleanValue pageShown) {
+    lossChart.drawOnlyWhile(pageShown);
+    accuracyChart.drawOnlyWhile(pageShown);
   }
 
   public XYChart lossChart() {

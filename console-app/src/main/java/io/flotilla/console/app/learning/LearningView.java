@@ -12,6 +12,7 @@ import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
 import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.console.app.console.ChartMarker;
+import io.flotilla.console.app.console.PageChart;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.collections.ListChangeListener;
@@ -46,7 +47,7 @@ public final class LearningView {
       return Math.max(1, Math.ceil(super.computePreferredTickUnit(axisLength))); // rounds are whole numbers
     }
   };
-  private final XYChart chart;
+  private final PageChart chart;
   private final List<XValueIndicator> markerPlugins = new ArrayList<>();
   private AbOverlay abView;
 
@@ -106,7 +107,19 @@ public final class LearningView {
     return chart;
   }
 
-  private XYChart buildChart() {
+  /**
+   * The page's charts draw only while {@code pageShown} is true (the console passes "the Learning page is
+   * the one shown"; see {@link PageChart}). Without it they draw whenever they are in a scene.
+   */
+  public LearningView drawOnlyWhile(javafx.beans.value.ObservableBooleanValue pageShown) {
+    chart.drawOnlyWhile(pageShown);
+    if (abView != null) {
+      abView.drawOnlyWhile(pageShown);
+    }
+    return this;
+  }
+
+  private PageChart buildChart() {
     ChartMarker.preload();
     roundAxis.setUnit(null);
     roundAxis.setAnimated(false);
@@ -125,7 +138,7 @@ public final class LearningView {
     accuracyAxis.setAutoRanging(false);
     accuracyAxis.setAnimated(false);
 
-    XYChart c = ChartCanvases.uncached(new XYChart(roundAxis, lossAxis));
+    PageChart c = ChartCanvases.uncached(new PageChart(roundAxis, lossAxis));
     c.setId("learningDetailChart");
     c.setAnimated(false);
     c.setLegendVisible(true);

@@ -1,5 +1,6 @@
 package io.flotilla.console.app.overview;
 
+import io.flotilla.console.app.console.HeldList;
 import io.flotilla.console.app.console.CellTip;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
@@ -12,6 +13,7 @@ import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
 import io.flotilla.console.app.console.ChartCanvases;
+import io.flotilla.console.app.console.PageChart;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.engine.api.RoundPhase;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 public final class OverviewView {
   private final OverviewViewModel vm;
   private final TableView<RoundRow> table = new TableView<>();
-  private final XYChart chart;
+  private final PageChart chart;
   private final DefaultNumericAxis roundAxis = new RoundAxis();
   private final BorderPane root = new BorderPane();
   private final List<XValueIndicator> markerPlugins = new ArrayList<>();
@@ -75,6 +77,24 @@ public final class OverviewView {
 
   public TableView<RoundRow> table() {
     return table;
+  }
+
+  /**
+   * The learning chart draws only while {@code pageShown} is true (the console passes "the Overview page is
+   * the one shown"; see {@link PageChart}). Without it, it draws whenever it is in a scene.
+   */
+  public OverviewView drawOnlyWhile(javafx.beans.value.ObservableBooleanValue pageShown) {
+    chart.drawOnlyWhile(pageShown);
+    return this;
+  }
+
+  /**
+   * The table holds still while {@code pageShown} is false and catches up when it turns true (see
+   * {@link HeldList}: the console keeps hidden pages in the scene). Without it, it follows the view model.
+   */
+  public OverviewView holdWhileHidden(javafx.beans.value.ObservableBooleanValue pageShown) {
+    table.setItems(new HeldList<>(vm.rows()).liveWhile(pageShown).list());
+    return this;
   }
 
   public XYChart chart() {
@@ -241,7 +261,7 @@ public final class OverviewView {
     }
   }
 
-  private XYChart buildChart() {
+  private PageChart buildChart() {
     DefaultNumericAxis lossAxis = new DefaultNumericAxis("loss");
     lossAxis.setUnit(null);
     lossAxis.setSide(Side.LEFT);
@@ -261,7 +281,7 @@ public final class OverviewView {
     accuracyAxis.setAutoRanging(false);
     accuracyAxis.setAnimated(false);
 
-    XYChart c = ChartCanvases.uncached(new XYChart(roundAxis, lossAxis));
+    PageChart c = ChartCanvases.uncached(new PageChart(roundAxis, lossAxis));
     c.setId("learningChart");
     c.setAnimated(false);
     c.setLegendVisible(true);

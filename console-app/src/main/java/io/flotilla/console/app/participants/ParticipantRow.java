@@ -1,5 +1,6 @@
 package io.flotilla.console.app.participants;
 
+import io.flotilla.console.app.console.NotificationGate;
 import io.flotilla.console.app.format.Units;
 import java.time.Instant;
 import java.util.Locale;
@@ -35,34 +36,34 @@ public final class ParticipantRow {
   }
 
   private final String id;
-  private final ReadOnlyStringWrapper deviceClass = new ReadOnlyStringWrapper("unknown");
-  private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper("ACTIVE");
-  private final ReadOnlyLongWrapper samples = new ReadOnlyLongWrapper(-1);
-  private final ReadOnlyLongWrapper selected = new ReadOnlyLongWrapper(0);
-  private final ReadOnlyLongWrapper accepted = new ReadOnlyLongWrapper(0);
-  private final ReadOnlyLongWrapper failures = new ReadOnlyLongWrapper(0);
-  private final ReadOnlyLongWrapper refused = new ReadOnlyLongWrapper(0);
-  private final ReadOnlyDoubleWrapper successRate = new ReadOnlyDoubleWrapper(Double.NaN);
-  private final ReadOnlyDoubleWrapper trust = new ReadOnlyDoubleWrapper(Double.NaN);
-  private final ReadOnlyIntegerWrapper strikes = new ReadOnlyIntegerWrapper(0);
-  private final ReadOnlyObjectWrapper<Instant> lastAnswer = new ReadOnlyObjectWrapper<>();
-  private final ReadOnlyStringWrapper lastAnswerText = new ReadOnlyStringWrapper(Units.NONE);
-  private final ReadOnlyStringWrapper lastNote = new ReadOnlyStringWrapper("");
-  private final ReadOnlyDoubleWrapper latency = new ReadOnlyDoubleWrapper(Double.NaN);
+  private final ReadOnlyStringWrapper deviceClass;
+  private final ReadOnlyStringWrapper state;
+  private final ReadOnlyLongWrapper samples;
+  private final ReadOnlyLongWrapper selected;
+  private final ReadOnlyLongWrapper accepted;
+  private final ReadOnlyLongWrapper failures;
+  private final ReadOnlyLongWrapper refused;
+  private final ReadOnlyDoubleWrapper successRate;
+  private final ReadOnlyDoubleWrapper trust;
+  private final ReadOnlyIntegerWrapper strikes;
+  private final ReadOnlyObjectWrapper<Instant> lastAnswer;
+  private final ReadOnlyStringWrapper lastAnswerText;
+  private final ReadOnlyStringWrapper lastNote;
+  private final ReadOnlyDoubleWrapper latency;
   private double latencySum;
   private long latencyCount;
-  private final ReadOnlyObjectWrapper<Health> health = new ReadOnlyObjectWrapper<>(Health.GOOD);
+  private final ReadOnlyObjectWrapper<Health> health;
   // telemetry from heartbeats (ParticipantHeartbeat)
-  private final ReadOnlyObjectWrapper<Instant> lastHeartbeat = new ReadOnlyObjectWrapper<>();
-  private final ReadOnlyStringWrapper lastHeartbeatText = new ReadOnlyStringWrapper(Units.NONE);
-  private final ReadOnlyObjectWrapper<Health> heartbeatHealth = new ReadOnlyObjectWrapper<>(Health.GOOD);
-  private final ReadOnlyDoubleWrapper cpuLoad = new ReadOnlyDoubleWrapper(Double.NaN);
-  private final ReadOnlyDoubleWrapper battery = new ReadOnlyDoubleWrapper(Double.NaN);
-  private final ReadOnlyLongWrapper freeMemory = new ReadOnlyLongWrapper(-1);
+  private final ReadOnlyObjectWrapper<Instant> lastHeartbeat;
+  private final ReadOnlyStringWrapper lastHeartbeatText;
+  private final ReadOnlyObjectWrapper<Health> heartbeatHealth;
+  private final ReadOnlyDoubleWrapper cpuLoad;
+  private final ReadOnlyDoubleWrapper battery;
+  private final ReadOnlyLongWrapper freeMemory;
   // drift indicators of its last contributed round (DriftIndicators)
-  private final ReadOnlyDoubleWrapper drift = new ReadOnlyDoubleWrapper(Double.NaN);
-  private final ReadOnlyBooleanWrapper drifting = new ReadOnlyBooleanWrapper(false);
-  private final ReadOnlyStringWrapper driftText = new ReadOnlyStringWrapper("no drift indicators yet");
+  private final ReadOnlyDoubleWrapper drift;
+  private final ReadOnlyBooleanWrapper drifting;
+  private final ReadOnlyStringWrapper driftText;
   private boolean onMains;
   private boolean charging;
   private long heartbeatIntervalMs = -1;
@@ -77,7 +78,39 @@ public final class ParticipantRow {
   public static final int STALE_INTERVALS = 3;
 
   ParticipantRow(String id) {
+    this(id, new NotificationGate());
+  }
+
+  /**
+   * @param gate holds the change notifications of this row's properties while the table that shows it is
+   *     hidden (shared by all rows of a view model)
+   */
+  ParticipantRow(String id, NotificationGate gate) {
     this.id = id;
+    deviceClass = gate.string("unknown");
+    state = gate.string("ACTIVE");
+    samples = gate.longValue(-1);
+    selected = gate.longValue(0);
+    accepted = gate.longValue(0);
+    failures = gate.longValue(0);
+    refused = gate.longValue(0);
+    successRate = gate.doubleValue(Double.NaN);
+    trust = gate.doubleValue(Double.NaN);
+    strikes = gate.integer(0);
+    lastAnswer = gate.object(null);
+    lastAnswerText = gate.string(Units.NONE);
+    lastNote = gate.string("");
+    latency = gate.doubleValue(Double.NaN);
+    health = gate.object(Health.GOOD);
+    lastHeartbeat = gate.object(null);
+    lastHeartbeatText = gate.string(Units.NONE);
+    heartbeatHealth = gate.object(Health.GOOD);
+    cpuLoad = gate.doubleValue(Double.NaN);
+    battery = gate.doubleValue(Double.NaN);
+    freeMemory = gate.longValue(-1);
+    drift = gate.doubleValue(Double.NaN);
+    drifting = gate.bool(false);
+    driftText = gate.string("no drift indicators yet");
   }
 
   public String id() {

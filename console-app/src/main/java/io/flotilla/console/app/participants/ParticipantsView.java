@@ -217,10 +217,16 @@ public final class ParticipantsView {
       sorted.setComparator(c == null ? null : (a, b) -> c.compare(a, b));
       return true;
     });
-    // values change in place: re-sort at most twice a second, and only when sorted and on screen
+    // values change in place: re-sort at most twice a second, and only when sorted and on screen (rows
+    // live: a hidden page's rows hold their changes, and the table sorts once when they are let through)
     javafx.animation.PauseTransition resort = new javafx.animation.PauseTransition(javafx.util.Duration.millis(500));
     resort.setOnFinished(e -> {
-      if (!table.getSortOrder().isEmpty() && table.getScene() != null) {
+      if (!table.getSortOrder().isEmpty() && table.getScene() != null && vm.liveRowsProperty().get()) {
+        table.sort();
+      }
+    });
+    vm.liveRowsProperty().addListener((o, was, is) -> {
+      if (is && !table.getSortOrder().isEmpty()) {
         table.sort();
       }
     });

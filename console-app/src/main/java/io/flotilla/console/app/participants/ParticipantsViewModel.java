@@ -54,6 +54,8 @@ public final class ParticipantsViewModel {
   private final ObservableList<ParticipantRow> rows = FXCollections.observableArrayList();
   private final FilteredList<ParticipantRow> filtered = new FilteredList<>(rows);
   private final Map<String, ParticipantRow> byId = new HashMap<>();
+  private final io.flotilla.console.app.console.NotificationGate gate = new io.flotilla.console.app.console.NotificationGate();
+  private final javafx.beans.property.ReadOnlyBooleanWrapper liveRows = new javafx.beans.property.ReadOnlyBooleanWrapper(true);
   private final StringProperty filter = new SimpleStringProperty("");
   private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper("No participants yet");
   private final javafx.beans.property.ReadOnlyLongWrapper changes = new javafx.beans.property.ReadOnlyLongWrapper();
@@ -109,6 +111,7 @@ public final class ParticipantsViewModel {
     this.ui = Objects.requireNonNull(ui, "ui");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.queuedSeq = Objects.requireNonNull(queuedSeq, "queuedSeq");
+    liveRows.addListener((o, was, is) -> gate.setOpen(is));
     filter.addListener((o, was, is) -> {
       refilter();
       updateCounts();
@@ -164,6 +167,26 @@ public final class ParticipantsViewModel {
     }
     updateCounts();
     changes.set(changes.get() + 1);
+  }
+
+  /**
+   * Whether the rows tell their listeners (table cells, the details pane) of each change as it happens (true,
+   * the default). The console sets it false while nobody looks at them, i.e. the Participants page is hidden
+   * and no participant is in the details drawer: the hidden table then does not restyle and lay out its cells
+   * once or more a second for nobody. The rows' values stay current (counts, filter and actions read them);
+   * their listeners hear of every change at once, one notification per changed value, when it is set true again.
+   */
+  public void liveRows(boolean live) {
+    liveRows.set(live);
+  }
+
+  public javafx.beans.property.ReadOnlyBooleanProperty liveRowsProperty() {
+    return liveRows.getReadOnlyProperty();
+  }
+
+  /** Row changes whose notifications are held right now (see {@link #liveRows}; tests). */
+  public int heldRowChanges() {
+    return gate.heldCount();
   }
 
   /** Counts batches of in-place row changes: the table re-sorts on it (at most once per batch). */
@@ -372,7 +395,7 @@ public final class ParticipantsViewModel {
     for (FederationSnapshot.ParticipantSnapshot p : s.participants()) {
       ParticipantRow r = byId.get(p.id());
       if (r == null) { // new rows go in together: one list change for a thousand participants, not a thousand
-        r = new ParticipantRow(p.id());
+        r = new ParticipantRow(p.id(), gate);
         byId.put(p.id(), r);
         added.add(r);
       }
@@ -390,7 +413,7 @@ public final class ParticipantsViewModel {
   private ParticipantRow row(String id) {
     ParticipantRow r = byId.get(id);
     if (r == null) {
-      r = new ParticipantRow(id);
+      r = new ParticipantRow(id, gate);
       byId.put(id, r);
       rows.add(r);
     }

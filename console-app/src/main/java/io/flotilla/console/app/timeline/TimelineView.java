@@ -102,6 +102,8 @@ public final class TimelineView {
   private boolean adjustingBars;
   private int[] lastPx = new int[0];
   private final StallRecorder drawTimes = new StallRecorder();
+  /** Whether the page is the one shown; null: whenever the view is in a scene. */
+  private javafx.beans.value.ObservableBooleanValue pageShown;
   private final AnimationTimer painter = new AnimationTimer() {
     @Override
     public void handle(long now) {
@@ -190,13 +192,33 @@ public final class TimelineView {
     vm.selectedRoundProperty().addListener((o, a, b) -> invalidate());
     vm.focusedLaneProperty().addListener((o, a, b) -> invalidate());
     root.sceneProperty().addListener((o, was, is) -> {
-      if (is == null) {
-        painter.stop();
-      } else {
+      if (is != null) {
         loadColours();
-        painter.start();
       }
+      updatePainter();
     });
+  }
+
+  /**
+   * The timeline is drawn only while {@code shown} is true (the console passes "the Timeline page is the one
+   * shown"): JavaFX renders a canvas's drawing commands even while it is hidden, and the console keeps hidden
+   * pages in the scene. It catches up on the first pulse after it is shown. Without it, it draws whenever it
+   * is in a scene.
+   */
+  public TimelineView drawOnlyWhile(javafx.beans.value.ObservableBooleanValue shown) {
+    pageShown = shown;
+    shown.addListener((o, was, is) -> updatePainter());
+    updatePainter();
+    return this;
+  }
+
+  private void updatePainter() {
+    if (root.getScene() != null && (pageShown == null || pageShown.get())) {
+      viewDirty = true;
+      painter.start();
+    } else {
+      painter.stop();
+    }
   }
 
   public Node node() {

@@ -21,7 +21,8 @@ import org.testfx.api.FxToolkit;
 
 /**
  * A page switch in the shown window takes two pulses: the new page first joins the scene hidden, behind
- * the page on screen (its CSS and layout), and replaces it in the next pulse (its painting).
+ * the page on screen (its CSS and layout), and replaces it in the next pulse (its painting). Kept pages stay
+ * in the scene, parked, and come back at once.
  */
 class ConsoleViewSwitchTest extends FxStageTest {
   private final Map<Page, Node> pages = new EnumMap<>(Page.class);
@@ -95,6 +96,47 @@ class ConsoleViewSwitchTest extends FxStageTest {
       for (Page p : List.of(Page.OVERVIEW, Page.TIMELINE)) {
         assertThat(pages.get(p).getScene()).as(p.name()).isNull();
       }
+      return null;
+    });
+  }
+
+  @Test
+  void keptPagesStayInTheSceneParkedAndComeBackAtOnce() throws Exception {
+    open();
+    fx(() -> {
+      view.keepInScene(java.util.EnumSet.allOf(Page.class));
+      return null;
+    });
+    Page first = fx(() -> vm.pageProperty().get());
+    Page next = first == Page.TIMELINE ? Page.PARTICIPANTS : Page.TIMELINE;
+    fx(() -> {
+      vm.show(next);
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> !view.switching()));
+    fx(() -> {
+      // the old page keeps its styles: still in the scene, parked (invisible, clipped to nothing)
+      assertThat(holder().getChildren()).contains(pages.get(first), pages.get(next));
+      assertThat(pages.get(first).getScene()).isNotNull();
+      assertThat(pages.get(first).isVisible()).isFalse();
+      assertThat(pages.get(first).getClip()).isNotNull();
+      assertThat(pages.get(next).isVisible()).isTrue();
+      assertThat(pages.get(next).getClip()).isNull();
+      // back to a page in the scene: at once, no second pulse
+      vm.show(first);
+      assertThat(view.switching()).isFalse();
+      assertThat(pages.get(first).isVisible()).isTrue();
+      assertThat(pages.get(next).isVisible()).isFalse();
+      // switches faster than pulses leave exactly one page shown
+      vm.show(Page.OVERVIEW);
+      vm.show(Page.PARTICIPANTS);
+      vm.show(Page.TIMELINE);
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> !view.switching()));
+    fx(() -> {
+      assertThat(holder().getChildren().filtered(Node::isVisible)).containsExactly(pages.get(Page.TIMELINE));
+      assertThat(holder().getChildren()).hasSize(3);
       return null;
     });
   }

@@ -56,6 +56,34 @@ class ParticipantsViewModelTest {
   }
 
   @Test
+  void rowsNobodyLooksAtHoldTheirNotificationsButNotTheirValues() {
+    vm.apply(List.of(ev.joined("p1", "phone", 600, 0), ev.joined("p2", "laptop", 900, 0)));
+    ParticipantRow p2 = vm.find("p2");
+    List<Object> heard = new java.util.ArrayList<>();
+    p2.healthProperty().addListener((o, was, is) -> heard.add(is));
+    p2.stateProperty().addListener((o, was, is) -> heard.add(is));
+
+    vm.liveRows(false); // the Participants page hidden, no participant in the drawer
+    vm.apply(ev.open(1, 0, 60_000, "p1", "p2"));
+    vm.apply(List.of(ev.rejected(1, "p2", RejectReason.SUSPICIOUS_NORM, "too big", 400)));
+    vm.apply(List.of(ev.suspended("p2", 3, 0.12, 500)));
+    // values, counts and the filter are current
+    assertThat(p2.state()).isEqualTo("SUSPENDED");
+    assertThat(p2.healthProperty().get()).isEqualTo(ParticipantRow.Health.BAD);
+    assertThat(vm.headlineProperty().get()).isEqualTo("1 of 2");
+    vm.filterProperty().set("bad");
+    assertThat(vm.rows()).containsExactly(p2);
+    vm.filterProperty().set("");
+    // listeners (the table's cells) have heard nothing yet
+    assertThat(heard).isEmpty();
+    assertThat(vm.heldRowChanges()).isPositive();
+
+    vm.liveRows(true); // shown: one notification per changed value, with the newest
+    assertThat(heard).containsExactlyInAnyOrder(ParticipantRow.Health.BAD, "SUSPENDED");
+    assertThat(vm.heldRowChanges()).isZero();
+  }
+
+  @Test
   void heartbeatsShowTheirAgeAndTelemetryAndAStaleOneTurnsTheRowBad() {
     // the clock reads T0 + 10 s; heartbeats every second from p1, p2 beat twice long ago, p3 on a low battery
     vm.heartbeatInterval(java.time.Duration.ofSeconds(1));

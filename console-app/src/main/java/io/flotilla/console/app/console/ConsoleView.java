@@ -85,7 +85,7 @@ public final class ConsoleView {
   private final BorderPane root = new BorderPane();
   /** The scene's root: the frame, with overlays (the alarm toast) stacked above it. */
   private final StackPane layers = new StackPane(root);
-  private final StackPane pageHolder = new StackPane();
+  private final StackPane pageHolder = new PageHolder();
   private final VBox nav = new VBox(4);
   private final ToggleGroup navGroup = new ToggleGroup();
   private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
@@ -357,6 +357,45 @@ public final class ConsoleView {
     park(shown, false);
     if (!pageHolder.getChildren().contains(shown)) {
       pageHolder.getChildren().add(shown);
+    }
+    pageHolder.requestLayout(); // its size follows the page shown (PageHolder)
+  }
+
+  /**
+   * Holds the page on screen and the parked ones (see {@link #keepInScene}). Sized by the pages that are
+   * shown only: a parked page's minimum or preferred size (a wide table's) must not widen the window's
+   * layout and push the top bar's controls out of it.
+   */
+  private static final class PageHolder extends StackPane {
+    private double shown(java.util.function.ToDoubleFunction<Node> size, boolean width) {
+      double max = 0;
+      for (Node c : getChildren()) {
+        if (c.isManaged() && c.isVisible()) {
+          max = Math.max(max, size.applyAsDouble(c));
+        }
+      }
+      javafx.geometry.Insets in = getInsets();
+      return max + (width ? in.getLeft() + in.getRight() : in.getTop() + in.getBottom());
+    }
+
+    @Override
+    protected double computeMinWidth(double height) {
+      return shown(c -> c.minWidth(-1), true);
+    }
+
+    @Override
+    protected double computeMinHeight(double width) {
+      return shown(c -> c.minHeight(-1), false);
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+      return shown(c -> c.prefWidth(-1), true);
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+      return shown(c -> c.prefHeight(-1), false);
     }
   }
 

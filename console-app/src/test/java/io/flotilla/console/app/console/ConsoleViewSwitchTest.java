@@ -137,6 +137,12 @@ class ConsoleViewSwitchTest extends FxStageTest {
     fx(() -> {
       assertThat(holder().getChildren().filtered(Node::isVisible)).containsExactly(pages.get(Page.TIMELINE));
       assertThat(holder().getChildren()).hasSize(3);
+      // a parked page does not size the holder: a wide one would push the top bar out of the window
+      ((Label) pages.get(Page.PARTICIPANTS)).setMinWidth(5_000);
+      holder().requestLayout();
+      assertThat(holder().minWidth(-1)).isLessThan(1_000);
+      vm.show(Page.PARTICIPANTS);
+      assertThat(holder().minWidth(-1)).isGreaterThanOrEqualTo(5_000);
       return null;
     });
   }

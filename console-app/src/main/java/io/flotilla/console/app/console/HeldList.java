@@ -18,9 +18,6 @@ import javafx.collections.ObservableList;
  * table handles like the arrival of one round; only a list that changed otherwise (a reload, a rollback that
  * rebuilt it) is replaced whole.
  *
- * <p>An empty copy follows even while held: the first entries reach a hidden table, so that the console's
- * warm-up builds their cells before the page's first visit.
- *
  * <p>Thread-safety: FX thread, like the list it copies.
  */
 public final class HeldList<T> {
@@ -68,7 +65,7 @@ public final class HeldList<T> {
   }
 
   private void follow(ListChangeListener.Change<? extends T> c) {
-    if (held && !copy.isEmpty()) {
+    if (held) {
       behind = true;
       return;
     }

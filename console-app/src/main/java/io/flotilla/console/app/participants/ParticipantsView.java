@@ -40,9 +40,9 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 
 /**
  * The Participants page: a sortable, filterable table of every participant (identity, device class,
- * state, last heartbeat with CPU load, battery and free memory, rounds selected, accepted, failures, refused
- * updates, success rate, latency, trust, drift indicator, strikes, last answer)
- * with one colour per state and a health dot per row. A click opens the participant in the details drawer
+ * state, last heartbeat with CPU load, battery and free memory, rounds selected, success rate, latency,
+ * trust, drift indicator; on request from the header's menu also updates accepted, failures, refused
+ * updates, strikes and the last answer, which the details pane always shows) with one colour per state and a health dot per row. A click opens the participant in the details drawer
  * (its numbers and its recent rounds).
  *
  * <p>Operator actions on the selected participant (Suspend, Resume, Revoke: buttons above the table and the
@@ -304,6 +304,18 @@ public final class ParticipantsView {
       c.setReorderable(false);
       c.setMinWidth(c.getPrefWidth() * 0.8);
     }
+    // the detailed counts and the last answer are in the details pane: shown on request (the "+" menu at
+    // the right of the header), so that the rest fits a 1280-pixel window and each update restyles 12 cells
+    // a row instead of 17
+    accepted.setId("colAccepted");
+    failures.setId("colFailures");
+    refused.setId("colRefused");
+    strikes.setId("colStrikes");
+    last.setId("colLastAnswer");
+    for (TableColumn<ParticipantRow, ?> c : List.of(accepted, failures, refused, strikes, last)) {
+      c.setVisible(false);
+    }
+    table.setTableMenuButtonVisible(true);
     Label empty = new Label();
     empty.textProperty().bind(vm.emptyTextProperty());
     empty.getStyleClass().addAll(Styles.TEXT_MUTED, "empty-state");

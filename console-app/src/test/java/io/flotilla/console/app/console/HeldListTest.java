@@ -80,15 +80,13 @@ class HeldListTest {
   }
 
   @Test
-  void anEmptyCopyFollowsEvenWhileHeldSoAHiddenTableGetsItsFirstRows() {
+  void anEmptyCopyHoldsToo() {
     ObservableList<String> source = FXCollections.observableArrayList();
     SimpleBooleanProperty live = new SimpleBooleanProperty(false);
     HeldList<String> held = new HeldList<>(source).liveWhile(live);
-    source.addAll("b", "a");
-    assertThat(held.list()).containsExactly("b", "a");
-    source.add(0, "c");
-    assertThat(held.list()).containsExactly("b", "a");
+    source.addAll("b", "a"); // the first drift alarms, say: no cells made on a hidden page
+    assertThat(held.list()).isEmpty();
     live.set(true);
-    assertThat(held.list()).containsExactly("c", "b", "a");
+    assertThat(held.list()).containsExactly("b", "a");
   }
 }

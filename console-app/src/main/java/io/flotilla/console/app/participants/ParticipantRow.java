@@ -296,14 +296,15 @@ public final class ParticipantRow {
   void drift(long round, double labelJs, double lossTrend, double normTrend, boolean alarm) {
     drifting.set(alarm); // before the value: a cell repainted for the value reads the flag
     drift.set(labelJs);
-    driftText.set(String.format(Locale.ROOT, "label JS %s bits · loss trend %s · norm trend %s (round %d)%s",
-        Double.isFinite(labelJs) ? String.format(Locale.ROOT, "%.3f", labelJs) : Units.NONE, trend(lossTrend),
-        trend(normTrend), round, alarm ? ", drifting" : ""));
+    // a thousand rows a round: concatenation, not a Formatter per row
+    driftText.set("label JS " + (Double.isFinite(labelJs) ? Units.fixed(labelJs, 3) : Units.NONE)
+        + " bits · loss trend " + trend(lossTrend) + " · norm trend " + trend(normTrend) + " (round " + round + ")"
+        + (alarm ? ", drifting" : ""));
     health.set(healthOf());
   }
 
   private static String trend(double t) {
-    return Double.isFinite(t) ? String.format(Locale.ROOT, "%+.0f %%", 100 * t) : Units.NONE;
+    return Double.isFinite(t) ? Units.signedFixed(100 * t, 0) + " %" : Units.NONE;
   }
 
   void joined(String device, long sampleCount) {

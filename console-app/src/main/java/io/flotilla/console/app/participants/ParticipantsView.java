@@ -266,7 +266,7 @@ public final class ParticipantsView {
         v -> Units.score(v.doubleValue()));
     trust.setId("colTrust");
     TableColumn<ParticipantRow, Number> drift = number("Drift", 70, ParticipantRow::driftProperty,
-        v -> Double.isNaN(v.doubleValue()) ? Units.NONE : String.format(Locale.ROOT, "%.3f", v.doubleValue()));
+        v -> Double.isNaN(v.doubleValue()) ? Units.NONE : Units.fixed(v.doubleValue(), 3));
     drift.setId("colDrift");
     drift.setCellFactory(c -> new DriftCell());
     TableColumn<ParticipantRow, Number> strikes = number("Strikes", 64, ParticipantRow::strikesProperty,
@@ -393,7 +393,7 @@ public final class ParticipantsView {
       return Units.NONE;
     }
     if (b >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
+      return Units.fixed(b / (double) (1L << 30), 1) + " GiB";
     }
     if (b >= 1L << 20) {
       return (b >> 20) + " MiB";
@@ -497,7 +497,7 @@ public final class ParticipantsView {
         return;
       }
       double v = item.doubleValue();
-      setText(Double.isNaN(v) ? Units.NONE : String.format(Locale.ROOT, "%.3f", v));
+      setText(Double.isNaN(v) ? Units.NONE : Units.fixed(v, 3));
       bound.driftingProperty().addListener(restyle);
       style(bound.driftingProperty().get());
       ParticipantRow r = bound;

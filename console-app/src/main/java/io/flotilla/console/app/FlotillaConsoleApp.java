@@ -51,6 +51,7 @@ import io.flotilla.sim.inprocess.InProcessSimulation;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -433,7 +434,13 @@ public final class FlotillaConsoleApp extends Application {
     timelineView = new TimelineView(vm.timeline(), this::openRound)
         .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.TIMELINE));
     pages.put(Page.TIMELINE, timelineView.node());
+    // the columns the operator chose: from the previous scenario's table, else from the saved settings
+    List<String> hidden = participantsView != null ? participantsView.hiddenColumns()
+        : settings.participantsHiddenColumns();
     participantsView = new ParticipantsView(vm.participants(), this::openParticipant);
+    if (hidden != null) {
+      participantsView.hideColumns(hidden);
+    }
     pages.put(Page.PARTICIPANTS, participantsView.node());
     // hidden tables hold their rows' changes (the pages stay in the scene): the participants' rows while
     // neither their page nor a participant's details are shown, the other tables while their page is hidden
@@ -685,6 +692,9 @@ public final class FlotillaConsoleApp extends Application {
       s = s.withBounds(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight(), stage.isMaximized());
     }
     s = s.withDark(console.theme() == ConsoleView.Theme.DARK).withPage(vm.pageProperty().get().name());
+    if (participantsView != null) {
+      s = s.withParticipantsHiddenColumns(participantsView.hiddenColumns());
+    }
     ConsoleSettings toSave = s;
     settings = s;
     // not a daemon: the JVM waits for the few bytes to reach the disk

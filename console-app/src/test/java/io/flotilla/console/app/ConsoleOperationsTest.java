@@ -16,6 +16,7 @@ import io.flotilla.console.app.timeline.TimelineViewModel;
 import io.flotilla.sim.inprocess.SimulationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,8 @@ class ConsoleOperationsTest extends FxRobot {
         .dataset("synthetic:0,0").participants(8).perRound(4).rounds(400).model("logreg")
         .roundInterval(Duration.ofMillis(150)).build();
     ConsoleOptions options = new ConsoleOptions(config, false).withSettingsFile(settingsFile);
+    // a previous run hid the CPU column and showed the detailed counts
+    new SettingsStore(settingsFile).save(ConsoleSettings.DEFAULTS.withParticipantsHiddenColumns(List.of("colCpu")));
     FxToolkit.registerPrimaryStage();
     app = (FlotillaConsoleApp) FxToolkit.setupApplication(() -> {
       FlotillaConsoleApp a = new FlotillaConsoleApp(options);
@@ -92,6 +95,7 @@ class ConsoleOperationsTest extends FxRobot {
         && new SettingsStore(settingsFile).load().dark());
     ConsoleSettings saved = new SettingsStore(settingsFile).load();
     assertThat(saved.page()).isEqualTo(Page.MODELS.name());
+    assertThat(saved.participantsHiddenColumns()).containsExactly("colCpu");
     assertThat(saved.width()).isGreaterThan(0);
   }
 
@@ -317,6 +321,8 @@ class ConsoleOperationsTest extends FxRobot {
     });
     ConsoleAppTest.awaitSwitched(app);
     assertThat(fx(() -> app.viewModel().participants().liveRowsProperty().get())).isTrue();
+    // the columns the last run left: CPU hidden, the detailed counts shown
+    assertThat(fx(() -> app.participantsView().hiddenColumns())).containsExactly("colCpu");
     fx(() -> {
       app.viewModel().show(Page.TIMELINE);
       return null;

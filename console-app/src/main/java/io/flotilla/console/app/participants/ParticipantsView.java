@@ -207,6 +207,21 @@ public final class ParticipantsView {
     return table;
   }
 
+  /** Ids of the table's hidden columns (the console remembers them between runs). */
+  public List<String> hiddenColumns() {
+    return table.getColumns().stream().filter(c -> !c.isVisible()).map(TableColumn::getId).toList();
+  }
+
+  /**
+   * Shows every column but those whose ids are in {@code hidden} (as saved by {@link #hiddenColumns});
+   * unknown ids are ignored. The participant's id column always stays.
+   */
+  public void hideColumns(java.util.Collection<String> hidden) {
+    for (TableColumn<ParticipantRow, ?> c : table.getColumns()) {
+      c.setVisible("colId".equals(c.getId()) || !hidden.contains(c.getId()));
+    }
+  }
+
   private void buildTable() {
     table.setId("participants");
     SortedList<ParticipantRow> sorted = new SortedList<>(vm.rows());
@@ -245,11 +260,13 @@ public final class ParticipantsView {
     id.setCellFactory(c -> new IdCell());
     id.setPrefWidth(120);
     TableColumn<ParticipantRow, String> device = text("Device", 90, ParticipantRow::deviceClassProperty);
+    device.setId("colDevice");
     TableColumn<ParticipantRow, String> state = text("State", 104, ParticipantRow::stateProperty);
     state.setId("colState");
     state.setCellFactory(c -> new StateCell());
     TableColumn<ParticipantRow, Number> selected = number("Selected", 80, ParticipantRow::selectedProperty,
         v -> Units.count(v.longValue()));
+    selected.setId("colSelected");
     TableColumn<ParticipantRow, Number> accepted = number("Accepted", 80, ParticipantRow::acceptedProperty,
         v -> Units.count(v.longValue()));
     TableColumn<ParticipantRow, Number> failures = number("Failures", 76, ParticipantRow::failuresProperty,

@@ -54,11 +54,25 @@ public final class SettingsStore {
       return new ConsoleSettings(
           number(n, "x"), number(n, "y"), number(n, "width"), number(n, "height"),
           n.path("maximized").asBoolean(false), n.path("dark").asBoolean(false),
-          n.hasNonNull("page") ? n.get("page").asText() : null);
+          n.hasNonNull("page") ? n.get("page").asText() : null, strings(n.get("participantsHiddenColumns")));
     } catch (IOException | RuntimeException e) {
       log.warn("could not read console settings {}; using defaults", file, e);
       return ConsoleSettings.DEFAULTS;
     }
+  }
+
+  /** A JSON array of strings, or null when absent or not an array (other elements are skipped). */
+  private static java.util.List<String> strings(JsonNode array) {
+    if (array == null || !array.isArray()) {
+      return null;
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    array.forEach(e -> {
+      if (e.isTextual()) {
+        out.add(e.asText());
+      }
+    });
+    return out;
   }
 
   private static double number(JsonNode n, String field) {
@@ -79,6 +93,9 @@ public final class SettingsStore {
     n.put("dark", s.dark());
     if (s.page() != null) {
       n.put("page", s.page());
+    }
+    if (s.participantsHiddenColumns() != null) {
+      s.participantsHiddenColumns().forEach(n.putArray("participantsHiddenColumns")::add);
     }
     try {
       Path parent = file.toAbsolutePath().getParent();

@@ -20,7 +20,7 @@ class SettingsStoreTest {
   void settingsSurviveARoundTripInANewFolder() {
     SettingsStore store = new SettingsStore(dir.resolve("a/b/console.json"));
     ConsoleSettings s = ConsoleSettings.DEFAULTS.withBounds(40, 60, 1500, 900, true).withDark(true)
-        .withPage("TIMELINE");
+        .withPage("TIMELINE").withParticipantsHiddenColumns(java.util.List.of("colAccepted", "colCpu"));
     store.save(s);
     assertThat(store.load()).isEqualTo(s);
     assertThat(dir.resolve("a/b")).isDirectoryNotContaining("glob:**.tmp");
@@ -37,6 +37,11 @@ class SettingsStoreTest {
     assertThat(s.height()).isEqualTo(ConsoleSettings.DEFAULT_HEIGHT);
     assertThat(s.dark()).isTrue();
     assertThat(s.hasPosition()).isFalse();
+    assertThat(s.participantsHiddenColumns()).isNull();
+    Files.writeString(f, "{\"participantsHiddenColumns\": [\"colCpu\", 3, null, \"colStrikes\"]}");
+    assertThat(new SettingsStore(f).load().participantsHiddenColumns()).containsExactly("colCpu", "colStrikes");
+    Files.writeString(f, "{\"participantsHiddenColumns\": \"colCpu\"}");
+    assertThat(new SettingsStore(f).load().participantsHiddenColumns()).isNull();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.flotilla.console.app.overview;
 
-import io.flotilla.console.app.console.HeldList;
 import io.flotilla.console.app.console.CellTip;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
@@ -13,6 +12,7 @@ import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
 import io.flotilla.console.app.console.ChartCanvases;
+import io.flotilla.console.app.console.HeldList;
 import io.flotilla.console.app.console.PageChart;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.engine.api.RoundPhase;

@@ -367,11 +367,13 @@ public final class ConsoleView {
    * layout and push the top bar's controls out of it.
    */
   private static final class PageHolder extends StackPane {
-    private double shown(java.util.function.ToDoubleFunction<Node> size, boolean width) {
+    /** The largest minimum or preferred width or height of the visible pages, plus the insets. */
+    private double shownSize(boolean width, boolean min) {
       double max = 0;
       for (Node c : getChildren()) {
         if (c.isManaged() && c.isVisible()) {
-          max = Math.max(max, size.applyAsDouble(c));
+          double size = width ? (min ? c.minWidth(-1) : c.prefWidth(-1)) : (min ? c.minHeight(-1) : c.prefHeight(-1));
+          max = Math.max(max, size);
         }
       }
       javafx.geometry.Insets in = getInsets();
@@ -380,22 +382,22 @@ public final class ConsoleView {
 
     @Override
     protected double computeMinWidth(double height) {
-      return shown(c -> c.minWidth(-1), true);
+      return shownSize(true, true);
     }
 
     @Override
     protected double computeMinHeight(double width) {
-      return shown(c -> c.minHeight(-1), false);
+      return shownSize(false, true);
     }
 
     @Override
     protected double computePrefWidth(double height) {
-      return shown(c -> c.prefWidth(-1), true);
+      return shownSize(true, false);
     }
 
     @Override
     protected double computePrefHeight(double width) {
-      return shown(c -> c.prefHeight(-1), false);
+      return shownSize(false, false);
     }
   }
 

@@ -26,12 +26,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
  */
 public final class NotificationGate {
   private boolean open = true;
-  private final List<Held> held = new ArrayList<>();
-
-  /** A property whose notifications this gate can hold. */
-  private interface Held {
-    void release();
-  }
+  private final List<Hold> held = new ArrayList<>();
 
   /** Whether notifications go out at once (true, the default) or are held. */
   public boolean isOpen() {
@@ -49,9 +44,9 @@ public final class NotificationGate {
     this.open = open;
     if (open) {
       // a listener may change another property while we deliver: it fires at once (the gate is open)
-      Held[] pending = held.toArray(new Held[0]);
+      Hold[] pending = held.toArray(new Hold[0]);
       held.clear();
-      for (Held h : pending) {
+      for (Hold h : pending) {
         h.release();
       }
     }
@@ -62,124 +57,98 @@ public final class NotificationGate {
     return held.size();
   }
 
-  private boolean hold(Held h) {
-    if (open) {
-      return false;
+  /**
+   * The notifications of one property: fires at once while the gate is open, else is held once until the
+   * gate opens.
+   */
+  private final class Hold {
+    private final Runnable fire;
+    private boolean waiting;
+
+    Hold(Runnable fire) {
+      this.fire = fire;
     }
-    held.add(h);
-    return true;
+
+    void changed() {
+      if (waiting) {
+        return; // already held: one notification, with the newest value, when the gate opens
+      }
+      if (open) {
+        fire.run();
+      } else {
+        waiting = true;
+        held.add(this);
+      }
+    }
+
+    void release() {
+      waiting = false;
+      fire.run();
+    }
   }
 
   public ReadOnlyStringWrapper string(String initial) {
     return new ReadOnlyStringWrapper(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }
 
   public ReadOnlyLongWrapper longValue(long initial) {
     return new ReadOnlyLongWrapper(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }
 
   public ReadOnlyIntegerWrapper integer(int initial) {
     return new ReadOnlyIntegerWrapper(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }
 
   public ReadOnlyDoubleWrapper doubleValue(double initial) {
     return new ReadOnlyDoubleWrapper(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }
 
   public ReadOnlyBooleanWrapper bool(boolean initial) {
     return new ReadOnlyBooleanWrapper(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }
 
   public <T> ReadOnlyObjectWrapper<T> object(T initial) {
     return new ReadOnlyObjectWrapper<>(initial) {
-      private final Held self = this::fire;
-      private boolean waiting;
-
-      private void fire() {
-        waiting = false;
-        super.fireValueChangedEvent();
-      }
+      private final Hold hold = new Hold(super::fireValueChangedEvent);
 
       @Override
       protected void fireValueChangedEvent() {
-        if (!waiting && !(waiting = hold(self))) {
-          super.fireValueChangedEvent();
-        }
+        hold.changed();
       }
     };
   }

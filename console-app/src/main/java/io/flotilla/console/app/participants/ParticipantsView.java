@@ -209,7 +209,8 @@ public final class ParticipantsView {
 
   /** Ids of the table's hidden columns (the console remembers them between runs). */
   public List<String> hiddenColumns() {
-    return table.getColumns().stream().filter(c -> !c.isVisible()).map(TableColumn::getId).toList();
+    return table.getColumns().stream().filter(c -> !c.isVisible() && c.getId() != null).map(TableColumn::getId)
+        .toList();
   }
 
   /**

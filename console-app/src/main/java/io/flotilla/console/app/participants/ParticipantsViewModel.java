@@ -1,5 +1,6 @@
 package io.flotilla.console.app.participants;
 
+import io.flotilla.console.app.console.NotificationGate;
 import io.flotilla.engine.api.Federation;
 import io.flotilla.engine.api.FederationEvent;
 import io.flotilla.engine.api.FederationEvent.ParticipantFailed;
@@ -22,6 +23,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
@@ -54,8 +57,8 @@ public final class ParticipantsViewModel {
   private final ObservableList<ParticipantRow> rows = FXCollections.observableArrayList();
   private final FilteredList<ParticipantRow> filtered = new FilteredList<>(rows);
   private final Map<String, ParticipantRow> byId = new HashMap<>();
-  private final io.flotilla.console.app.console.NotificationGate gate = new io.flotilla.console.app.console.NotificationGate();
-  private final javafx.beans.property.ReadOnlyBooleanWrapper liveRows = new javafx.beans.property.ReadOnlyBooleanWrapper(true);
+  private final NotificationGate gate = new NotificationGate();
+  private final ReadOnlyBooleanWrapper liveRows = new ReadOnlyBooleanWrapper(true);
   private final StringProperty filter = new SimpleStringProperty("");
   private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper("No participants yet");
   private final javafx.beans.property.ReadOnlyLongWrapper changes = new javafx.beans.property.ReadOnlyLongWrapper();
@@ -180,7 +183,7 @@ public final class ParticipantsViewModel {
     liveRows.set(live);
   }
 
-  public javafx.beans.property.ReadOnlyBooleanProperty liveRowsProperty() {
+  public ReadOnlyBooleanProperty liveRowsProperty() {
     return liveRows.getReadOnlyProperty();
   }
 

@@ -31,7 +31,9 @@ public record ConsoleSettings(double x, double y, double width, double height, b
     if (!(height >= 150) || !Double.isFinite(height)) {
       height = DEFAULT_HEIGHT;
     }
-    participantsHiddenColumns = participantsHiddenColumns == null ? null : java.util.List.copyOf(participantsHiddenColumns);
+    if (participantsHiddenColumns != null) {
+      participantsHiddenColumns = java.util.List.copyOf(participantsHiddenColumns);
+    }
   }
 
   /** True when the position is known. */

@@ -7,9 +7,11 @@ import io.fair_acc.chartfx.plugins.DataPointTooltip;
 import io.fair_acc.chartfx.plugins.XValueIndicator;
 import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.chartfx.renderer.ErrorStyle;
+import io.fair_acc.chartfx.renderer.spi.AbstractRenderer;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
+import io.fair_acc.dataset.DataSet;
 import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.console.app.console.ChartMarker;
 import io.flotilla.console.app.console.PageChart;
@@ -27,6 +29,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
 import javafx.scene.shape.StrokeLineCap;
 
 /**
@@ -144,7 +148,7 @@ public final class LearningView {
     c.setLegendVisible(true);
     c.getStyleClass().add("learning-detail-chart");
 
-    ErrorDataSetRenderer band = new ErrorDataSetRenderer();
+    ErrorDataSetRenderer band = new BandRenderer();
     band.setErrorStyle(ErrorStyle.ERRORSURFACE);
     band.setDrawMarker(false);
     band.setPointReduction(false);
@@ -176,6 +180,40 @@ public final class LearningView {
       }
     });
     return c;
+  }
+
+  /**
+   * The percentile band, filled with its colour at {@link BandNode#OPACITY} opacity. chart-fx's default
+   * fill is a hatch pattern, which it paints the first time the band is drawn by building a small scene
+   * and taking a snapshot of it on the FX thread: a synchronous render, part of the 50–70 ms first frame
+   * of this page measured in session 9 (docs/RESULTS.md).
+   */
+  static final class BandRenderer extends ErrorDataSetRenderer {
+    @Override
+    protected DataSetNode createNode(DataSet dataSet) {
+      return new BandNode(this, dataSet);
+    }
+  }
+
+  /** A band's style node whose fill is its line colour made translucent (never chart-fx's hatch). */
+  static final class BandNode extends DataSetNode {
+    static final double OPACITY = 0.28;
+    private Paint colour;
+    private Paint fill;
+
+    BandNode(AbstractRenderer<?> renderer, DataSet dataSet) {
+      super(renderer, dataSet);
+    }
+
+    @Override
+    public Paint getLineFillPattern() {
+      Paint c = getLineColor();
+      if (c != colour) {
+        colour = c;
+        fill = c instanceof Color solid ? solid.deriveColor(0, 1, 1, OPACITY) : c;
+      }
+      return fill;
+    }
   }
 
   static ErrorDataSetRenderer lines() {

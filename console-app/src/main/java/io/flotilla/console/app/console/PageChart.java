@@ -22,6 +22,8 @@ public class PageChart extends XYChart {
    * a scene): otherwise the view models' writers would wait for the lock forever.
    */
   private boolean locked;
+  /** Whether this chart's grid patterns were made ahead of its first draw ({@link GridPatterns}). */
+  private boolean gridPrepared;
 
   public PageChart(Axis... axes) {
     super(axes);
@@ -56,6 +58,10 @@ public class PageChart extends XYChart {
     if (drawing()) {
       locked = true;
       super.layoutChildren();
+    } else if (!gridPrepared && getScene() != null) {
+      // hidden in the scene with its styles applied: the page's warm-up at load, not a measured frame
+      gridPrepared = true;
+      GridPatterns.prepare(this);
     }
   }
 
@@ -64,6 +70,7 @@ public class PageChart extends XYChart {
     if (locked) {
       locked = false;
       super.runPostLayout();
+      GridPatterns.pin();
     }
   }
 }

@@ -113,6 +113,8 @@ public final class FlotillaConsoleApp extends Application {
   private ConsoleView console;
   private DetailDrawer drawer;
   private TimelineView timelineView;
+  private OverviewView overviewView;
+  private AuditView auditView;
   private ParticipantsView participantsView;
   private ModelsView modelsView;
   private DriftView driftView;
@@ -244,6 +246,10 @@ public final class FlotillaConsoleApp extends Application {
     // a persisted federation (--state-dir) is the one federation of that directory: no switching
     frame.setScenarioChooser(o.stateDir() == null ? this::chooseScenario : null, scenarioLabel(o));
     frame.warmUpPages(java.util.EnumSet.allOf(Page.class));
+    // the tables that are empty at load build their row cells then, with sample rows, not at their first visit
+    frame.primeWhileWarming(Page.OVERVIEW, overviewView::primeTable);
+    frame.primeWhileWarming(Page.MODELS, modelsView::primeTable);
+    frame.primeWhileWarming(Page.AUDIT, auditView::primeTable);
     // every page stays in the scene while hidden, keeping its styles; the ones that draw do so only while shown
     frame.keepInScene(java.util.EnumSet.allOf(Page.class));
     vm.show(page);
@@ -422,7 +428,7 @@ public final class FlotillaConsoleApp extends Application {
   private Map<Page, Node> pages() {
     Map<Page, Node> pages = new EnumMap<>(Page.class);
     // the pages that draw (canvases, charts) draw only while shown: hidden pages stay in the scene (keepInScene)
-    OverviewView overview = new OverviewView(vm.overview(), vm.loadingProperty())
+    OverviewView overview = overviewView = new OverviewView(vm.overview(), vm.loadingProperty())
         .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.OVERVIEW))
         .holdWhileHidden(vm.pageProperty().isEqualTo(Page.OVERVIEW));
     OverviewTiles tiles = new OverviewTiles(vm.roundNumberTextProperty(), vm.phaseTextProperty(), vm.overview(),
@@ -451,7 +457,8 @@ public final class FlotillaConsoleApp extends Application {
         .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.LEARNING)).node());
     modelsView = new ModelsView(vm.models(), exportTarget, this::openVersion);
     pages.put(Page.MODELS, modelsView.node());
-    pages.put(Page.AUDIT, new AuditView(vm.audit()).node());
+    auditView = new AuditView(vm.audit());
+    pages.put(Page.AUDIT, auditView.node());
     driftView = new DriftView(vm.drift(), this::openParticipantById)
         .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.DRIFT));
     pages.put(Page.DRIFT, driftView.node());

@@ -2,6 +2,7 @@ package io.flotilla.console.app.models;
 
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
+import io.flotilla.console.app.console.TablePrimer;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.console.app.history.ModelVersion;
 import java.nio.file.Path;
@@ -118,6 +119,26 @@ public final class ModelsView {
   public Node node() {
     return root;
   }
+
+  /**
+   * Fills the empty versions table with sample versions (round results, a rollback, the current one) for
+   * the page's warm-up pulse, and returns what empties it again ({@link TablePrimer}). FX thread.
+   */
+  public Runnable primeTable() {
+    List<ModelVersionRow> samples = new java.util.ArrayList<>();
+    Instant at = Instant.EPOCH;
+    for (int i = 0; i < PRIMED_ROWS; i++) {
+      long v = PRIMED_ROWS - i;
+      boolean rollback = i == 3;
+      samples.add(new ModelVersionRow(new ModelVersion(v, "0123456789abcdef0123456789abcdef", rollback ? null : v,
+          v - 1, rollback ? "ROLLBACK" : "ROUND", at.plusSeconds(v), "operator", rollback ? "sample" : null, 97,
+          7_850, Map.of("test_accuracy", 0.8 + i / 1_000.0, "test_loss", 0.61), List.of(), i != 5, i == 0)));
+    }
+    return TablePrimer.prime(table, samples);
+  }
+
+  /** More rows than the table shows in a tall window. */
+  private static final int PRIMED_ROWS = 40;
 
   public TableView<ModelVersionRow> table() {
     return table;

@@ -1,6 +1,5 @@
 package io.flotilla.console.app.overview;
 
-import io.flotilla.console.app.console.CellTip;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
 import io.fair_acc.chartfx.XYChart;
@@ -11,9 +10,11 @@ import io.fair_acc.chartfx.renderer.ErrorStyle;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.chartfx.ui.geometry.Side;
+import io.flotilla.console.app.console.CellTip;
 import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.console.app.console.HeldList;
 import io.flotilla.console.app.console.PageChart;
+import io.flotilla.console.app.console.TablePrimer;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.engine.api.RoundPhase;
 import java.util.ArrayList;
@@ -96,6 +97,30 @@ public final class OverviewView {
     table.setItems(new HeldList<>(vm.rows()).liveWhile(pageShown).list());
     return this;
   }
+
+  /**
+   * Fills the empty rounds table with sample rounds (every phase, then committed rounds with metrics) for
+   * the page's warm-up pulse, and returns what empties it again ({@link TablePrimer}). FX thread.
+   */
+  public Runnable primeTable() {
+    java.util.List<RoundRow> samples = new java.util.ArrayList<>();
+    RoundPhase[] phases = RoundPhase.values();
+    for (int i = 0; i < PRIMED_ROWS; i++) {
+      RoundRow r = new RoundRow(PRIMED_ROWS - i);
+      r.started(java.time.Instant.EPOCH, 100);
+      if (i < phases.length && phases[i] != RoundPhase.COMMITTED) {
+        r.phase(phases[i]);
+        r.accepted(i);
+      } else {
+        r.committed(97, 100, 1_234 + 17L * i, 0.81 + i / 1_000.0, 0.52, 0.61);
+      }
+      samples.add(r);
+    }
+    return TablePrimer.prime(table, samples);
+  }
+
+  /** More rows than the table shows in a tall window. */
+  private static final int PRIMED_ROWS = 40;
 
   public XYChart chart() {
     return chart;

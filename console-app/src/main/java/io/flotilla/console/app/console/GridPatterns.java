@@ -1,16 +1,11 @@
 package io.flotilla.console.app.console;
 
-import io.fair_acc.chartfx.XYChart;
-import io.fair_acc.chartfx.renderer.spi.GridRenderer;
 import io.fair_acc.chartfx.renderer.spi.utils.DashPatternStyle;
-import io.fair_acc.chartfx.ui.css.LineStyle;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import javafx.scene.canvas.Canvas;
-import javafx.scene.canvas.GraphicsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,50 +20,17 @@ import org.slf4j.LoggerFactory;
  * draws its grid it takes its snapshots again: the Learning page stalled for 50–65 ms on returning to it
  * after a young collection (docs/RESULTS.md, session 10).
  *
- * <p>{@link #prepare} makes a chart's patterns ahead of time, while its page is warmed hidden at load, and
- * {@link #pin} holds the cache's keys so that they stay. The keys are held by identity, a handful per grid
- * style (colour, width, dashes and direction). If a later chart-fx has no such cache, pinning does nothing.
- * FX thread only.
+ * <p>A {@link PageChart} draws once while its page is warmed, hidden, at load, which makes its patterns
+ * ahead of time, and after each draw calls {@link #pin}, which holds the cache's keys so that they stay.
+ * The keys are held by identity, a handful per grid style (colour, width, dashes and direction). If a later
+ * chart-fx has no such cache, pinning does nothing. FX thread only.
  */
 public final class GridPatterns {
   private static final Logger log = LoggerFactory.getLogger(GridPatterns.class);
   private static final Set<Object> PINNED = Collections.newSetFromMap(new IdentityHashMap<>());
   private static final Map<?, ?> CACHE = cache();
-  private static Canvas scratch;
 
   private GridPatterns() {}
-
-  /**
-   * Makes the patterns of {@code chart}'s visible grid lines now, with the styles CSS has given them, and
-   * pins them. Cheap once they exist (the cache answers); a snapshot per missing pattern otherwise.
-   */
-  public static void prepare(XYChart chart) {
-    GridRenderer grid = chart.getGridRenderer();
-    if (scratch == null) {
-      scratch = new Canvas(4, 4);
-    }
-    GraphicsContext gc = scratch.getGraphicsContext2D();
-    make(gc, grid.getHorizontalMajorGrid(), true);
-    make(gc, grid.getHorizontalMinorGrid(), true);
-    make(gc, grid.getVerticalMajorGrid(), false);
-    make(gc, grid.getVerticalMinorGrid(), false);
-    pin();
-  }
-
-  private static void make(GraphicsContext gc, LineStyle style, boolean horizontal) {
-    if (!style.isVisible()) {
-      return;
-    }
-    gc.save();
-    style.copyStyleTo(gc);
-    // the grid renderer's own call, so the cache key (paint, width, dashes, direction) is the same
-    if (horizontal) {
-      DashPatternStyle.strokeDashedLine(gc, 0, 2, 4, 2);
-    } else {
-      DashPatternStyle.strokeDashedLine(gc, 2, 0, 2, 4);
-    }
-    gc.restore();
-  }
 
   /** Holds every key now in chart-fx's pattern cache, so the garbage collector leaves its entries. */
   public static void pin() {

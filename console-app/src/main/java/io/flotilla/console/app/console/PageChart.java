@@ -11,7 +11,8 @@ import javafx.beans.value.ObservableBooleanValue;
  * every frame, visible or not: a hidden chart redrawn for each committed round would keep the render thread
  * busy for nobody. While hidden, chart-fx's pre-layout hook, its layout and its post-layout hook return at
  * once; the data's changes stay marked, so the first pulse after the page is shown brings the chart up to
- * date. Standalone (no condition given) it behaves as a plain {@link XYChart}. FX thread.
+ * date. It draws once while hidden, in its first pulse in a scene (see {@link #drawing}). Standalone (no
+ * condition given) it behaves as a plain {@link XYChart}. FX thread.
  */
 public class PageChart extends XYChart {
   private ObservableBooleanValue shown;
@@ -22,8 +23,10 @@ public class PageChart extends XYChart {
    * a scene): otherwise the view models' writers would wait for the lock forever.
    */
   private boolean locked;
-  /** Whether this chart's grid patterns were made ahead of its first draw ({@link GridPatterns}). */
-  private boolean gridPrepared;
+  /** Whether the chart has had its one full pulse in a scene (see {@link #drawing}). */
+  private boolean warmed;
+  /** True from the start of that pulse to its post-layout hook. */
+  private boolean warmPulse;
 
   public PageChart(Axis... axes) {
     super(axes);
@@ -40,13 +43,27 @@ public class PageChart extends XYChart {
     return this;
   }
 
-  /** Whether the chart works now (its page is shown, or it has no condition). */
+  /**
+   * Whether the chart works now: its page is shown, it has no condition, or this is its first pulse in a
+   * scene. That first pulse is its page's warm-up while the console loads (see {@link ConsoleView#warmUp}):
+   * the chart draws once, hidden, and so creates its legend items, axis labels and grid-line patterns
+   * ({@link GridPatterns}) then rather than in the frame of the page's first visit (50-70 ms of the
+   * Learning page's first frame in the live minute).
+   */
   public boolean drawing() {
-    return shown == null || shown.get();
+    return shown == null || shown.get() || warmPulse;
+  }
+
+  private void warmOnce() {
+    if (!warmed && getScene() != null) {
+      warmed = true;
+      warmPulse = true;
+    }
   }
 
   @Override
   protected void runPreLayout() {
+    warmOnce();
     if (drawing()) {
       locked = true;
       super.runPreLayout();
@@ -55,13 +72,10 @@ public class PageChart extends XYChart {
 
   @Override
   public void layoutChildren() {
+    warmOnce();
     if (drawing()) {
       locked = true;
       super.layoutChildren();
-    } else if (!gridPrepared && getScene() != null) {
-      // hidden in the scene with its styles applied: the page's warm-up at load, not a measured frame
-      gridPrepared = true;
-      GridPatterns.prepare(this);
     }
   }
 
@@ -72,5 +86,6 @@ public class PageChart extends XYChart {
       super.runPostLayout();
       GridPatterns.pin();
     }
+    warmPulse = false;
   }
 }

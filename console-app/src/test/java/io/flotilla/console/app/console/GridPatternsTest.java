@@ -38,7 +38,7 @@ class GridPatternsTest extends FxStageTest {
     });
     WaitForAsyncUtils.waitForFxEvents();
     int made = fx(cache::size) - before;
-    assertThat(made).as("patterns made while the chart was hidden").isGreaterThanOrEqualTo(2);
+    assertThat(made).as("patterns made in the chart's first pulse, hidden").isGreaterThanOrEqualTo(2);
     assertThat(fx(GridPatterns::pinned)).isGreaterThanOrEqualTo(made);
 
     // a pattern nobody pins is gone after a collection: the behaviour this class works around

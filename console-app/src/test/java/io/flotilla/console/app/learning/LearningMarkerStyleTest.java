@@ -25,7 +25,12 @@ class LearningMarkerStyleTest extends FxStageTest {
     LearningViewModel vm = new LearningViewModel(Runnable::run);
     LearningView view = fx(() -> {
       LearningView v = new LearningView(vm);
-      stage.setScene(new Scene(new javafx.scene.layout.StackPane(v.node()), 900, 600));
+      javafx.application.Application.setUserAgentStylesheet(
+          new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet()); // the colours console.css looks up
+      Scene scene = new Scene(new javafx.scene.layout.StackPane(v.node()), 900, 600);
+      scene.getStylesheets().add(LearningView.class.getResource("/io/flotilla/console/app/console.css")
+          .toExternalForm());
+      stage.setScene(scene);
       stage.show();
       return v;
     });
@@ -53,6 +58,12 @@ class LearningMarkerStyleTest extends FxStageTest {
         .flatMap(p -> ((XValueIndicator) p).getChartChildren().stream())
         .filter(n -> n instanceof javafx.scene.shape.Line && n.getStyleClass().isEmpty())
         .filter(Node::isVisible).count())).isZero();
+    // solid lines: a dashed full-height line is stroked dash by dash by the software renderer
+    assertThat(fx(() -> view.chart().getPlugins().stream().filter(XValueIndicator.class::isInstance)
+        .flatMap(p -> ((XValueIndicator) p).getChartChildren().stream())
+        .filter(n -> n instanceof javafx.scene.shape.Line && n.getStyleClass().contains("value-indicator-line"))
+        .map(n -> ((javafx.scene.shape.Line) n).getStrokeDashArray().size()).distinct().toList()))
+        .containsExactly(0);
   }
 
   /** A rollback in round {@code r}: one rollback marker at {@code r}. */

@@ -255,33 +255,6 @@ public final class FlotillaConsoleApp extends Application {
     vm.show(page);
     notifier = new AlarmNotifier(vm.alarms(), this::openAlarm);
     frame.overlay(notifier.node());
-    // the Models and Audit tables fill in the background after loading: build their rows when they first
-    // have some, not at the page's first visit
-    warmWhenFilled(frame, vm.models().rows(), Page.MODELS);
-    warmWhenFilled(frame, vm.audit().entries(), Page.AUDIT);
-    // once the participants are known (before the first round) build the pages' cells for real data too
-    ConsoleViewModel model = vm;
-    model.participants().changesProperty().addListener(new javafx.beans.value.ChangeListener<>() {
-      @Override
-      public void changed(javafx.beans.value.ObservableValue<? extends Number> ob, Number was, Number is) {
-        if (!model.participants().all().isEmpty()) {
-          model.participants().changesProperty().removeListener(this);
-          Platform.runLater(frame::warmUp);
-        }
-      }
-    });
-  }
-
-  private static void warmWhenFilled(ConsoleView frame, javafx.collections.ObservableList<?> rows, Page page) {
-    rows.addListener(new javafx.collections.ListChangeListener<Object>() {
-      @Override
-      public void onChanged(Change<?> c) {
-        if (!rows.isEmpty()) {
-          rows.removeListener(this);
-          frame.warm(page); // now, so that settled() never sees the rows without the warm-up queued
-        }
-      }
-    });
   }
 
   private static String scenarioLabel(ConsoleOptions o) {

@@ -141,9 +141,10 @@ public final class ConsoleView {
    * if it is kept in the scene (see {@link #keepInScene}), or leaves. A
    * pulse, not a direct {@code applyCss()} and {@code layout()}: a chart-fx chart locks its data sets before
    * its layout and unlocks them in the same pulse's post-layout phase, which a chart laid out outside a pulse
-   * and then taken out of the scene never reaches (its writer would wait forever). Run again once data has
-   * arrived (tables then also build their rows' cells). Only the pages given to {@link #warmUpPages} take
-   * part. FX thread; returns at once.
+   * and then taken out of the scene never reaches (its writer would wait forever). A page's tables that are
+   * still empty are filled with sample rows for that pulse (see {@link #primeWhileWarming}), and its charts
+   * draw once ({@link PageChart#drawing}). Only the pages given to {@link #warmUpPages} take part; a page
+   * already in the scene is left as it is. FX thread; returns at once.
    */
   public void warmUp() {
     java.util.ArrayDeque<Page> queue = new java.util.ArrayDeque<>();
@@ -154,17 +155,6 @@ public final class ConsoleView {
     }
     warmChains++;
     warmNext(queue);
-  }
-
-  /**
-   * Warms one page again (as {@link #warmUp}) unless it is on screen: for a page whose table was empty at
-   * the last warm-up and has rows now, so that its first visit does not create them. FX thread.
-   */
-  public void warm(Page p) {
-    if (warmable.contains(p)) {
-      warmChains++;
-      warmNext(new java.util.ArrayDeque<>(java.util.List.of(p)));
-    }
   }
 
   /**

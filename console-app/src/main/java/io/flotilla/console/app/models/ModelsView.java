@@ -230,6 +230,10 @@ public final class ModelsView {
 
     VersionCell() {
       chip.getStyleClass().add("current-chip");
+      // the chip stays in the cell, hidden when not wanted: a node that leaves the scene loses its styles,
+      // and an empty cell would otherwise re-style its chip when it gets a row again
+      setGraphic(chip);
+      setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
     }
 
     @Override
@@ -237,13 +241,12 @@ public final class ModelsView {
       super.updateItem(item, empty);
       if (empty || item == null) {
         setText(null);
-        setGraphic(null);
+        chip.visibleProperty().unbind();
+        chip.setVisible(false);
         return;
       }
       setText("v" + item.version());
       chip.visibleProperty().bind(item.currentProperty());
-      setGraphic(chip);
-      setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
     }
   }
 

@@ -210,6 +210,8 @@ public final class OverviewView {
 
     PhaseCell() {
       dot.getStyleClass().add("phase-dot");
+      // the dot stays in the cell, hidden while empty: a node that leaves the scene loses its styles
+      setGraphic(dot);
     }
 
     @Override
@@ -219,11 +221,11 @@ public final class OverviewView {
           empty || item == null ? null : phaseStyle(item));
       if (empty || item == null) {
         setText(null);
-        setGraphic(null);
+        dot.setVisible(false);
         return;
       }
       setText(title(item));
-      setGraphic(dot);
+      dot.setVisible(true);
     }
   }
 

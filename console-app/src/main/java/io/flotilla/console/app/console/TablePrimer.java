@@ -18,12 +18,12 @@ public final class TablePrimer {
 
   /**
    * Shows {@code samples} in {@code table} if it has no rows, and returns what puts its own list back (a
-   * no-op if it had rows, or if its list was replaced meanwhile).
+   * no-op if it had rows or its list is bound, or if its list was replaced meanwhile).
    */
   public static <T> Runnable prime(TableView<T> table, List<T> samples) {
     Objects.requireNonNull(table, "table");
     ObservableList<T> own = table.getItems();
-    if (own != null && !own.isEmpty() || samples.isEmpty()) {
+    if (own != null && !own.isEmpty() || samples.isEmpty() || table.itemsProperty().isBound()) {
       return () -> {};
     }
     ObservableList<T> shown = FXCollections.observableArrayList(samples);

@@ -83,5 +83,14 @@ class TablePrimerTest extends FxStageTest {
       return null;
     });
     assertThat(fx(table::getItems)).isSameAs(own);
+
+    // nor is a table whose list is bound
+    ObservableList<String> empty = FXCollections.observableArrayList();
+    fx(() -> {
+      table.itemsProperty().bind(new javafx.beans.property.SimpleObjectProperty<>(empty));
+      TablePrimer.prime(table, List.of("x")).run();
+      return null;
+    });
+    assertThat(fx(table::getItems)).isSameAs(empty);
   }
 }

@@ -82,6 +82,25 @@ class ConsoleWindowTest extends FxRobot {
     assertThat(fx(() -> rounds().getItems().get(0).participantsProperty().get())).isEqualTo("3/3");
     assertThat(fx(() -> accuracyPoints())).isEqualTo(8);
     WaitForAsyncUtils.waitForFxEvents();
+    // a round's phase is a pseudo-class of its cell (no style-class re-match each round), and colours the dot
+    java.util.List<javafx.scene.Node> committed = fx(() -> rounds().lookupAll(".table-cell").stream()
+        .filter(n -> io.flotilla.console.app.console.PseudoStates.has(n, "phase-committed"))
+        .filter(n -> ((javafx.scene.control.TableCell<?, ?>) n).getItem() != null).toList());
+    assertThat(committed).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(fx(() -> rounds().lookupAll(".table-cell").stream()
+        .flatMap(n -> n.getStyleClass().stream()).filter(c -> c.startsWith("phase-")).toList())).isEmpty();
+    javafx.scene.paint.Paint dot = fx(() -> ((org.kordamp.ikonli.javafx.FontIcon) committed.get(0)
+        .lookup(".phase-dot")).getIconColor());
+    javafx.scene.paint.Paint successFg = fx(() -> {
+      javafx.scene.shape.Rectangle probe = new javafx.scene.shape.Rectangle();
+      probe.setStyle("-fx-fill: -phase-committed;");
+      ((javafx.scene.layout.Pane) rounds().getParent()).getChildren().add(probe);
+      probe.applyCss();
+      javafx.scene.paint.Paint p = probe.getFill();
+      ((javafx.scene.layout.Pane) rounds().getParent()).getChildren().remove(probe);
+      return p;
+    });
+    assertThat(dot).isEqualTo(successFg);
 
     Files.deleteIfExists(SCREENSHOT);
     ConsoleScreenshots.snapshot(app.scene(), SCREENSHOT);

@@ -14,6 +14,7 @@ import io.flotilla.console.app.console.CellTip;
 import io.flotilla.console.app.console.ChartCanvases;
 import io.flotilla.console.app.console.HeldList;
 import io.flotilla.console.app.console.PageChart;
+import io.flotilla.console.app.console.PseudoStates;
 import io.flotilla.console.app.console.TablePrimer;
 import io.flotilla.console.app.format.Units;
 import io.flotilla.engine.api.RoundPhase;
@@ -217,8 +218,7 @@ public final class OverviewView {
     @Override
     protected void updateItem(RoundPhase item, boolean empty) {
       super.updateItem(item, empty);
-      io.flotilla.console.app.console.StyleClasses.set(getStyleClass(), "phase-",
-          empty || item == null ? null : phaseStyle(item));
+      PseudoStates.set(this, "phase-", empty || item == null ? null : phaseStyle(item));
       if (empty || item == null) {
         setText(null);
         dot.setVisible(false);
@@ -240,11 +240,11 @@ public final class OverviewView {
       setText(blank ? null : item);
       String shown = blank ? null : item;
       tip.set(() -> shown);
-      io.flotilla.console.app.console.StyleClasses.set(getStyleClass(), "note-abort", blank ? null : "note-abort");
+      PseudoStates.set(this, "note-abort", blank ? null : "note-abort");
     }
   }
 
-  /** CSS class for a phase: {@code phase-collecting}. */
+  /** CSS pseudo-class of a cell in a phase: {@code phase-collecting}. */
   public static String phaseStyle(RoundPhase p) {
     return "phase-" + p.name().toLowerCase(Locale.ROOT);
   }

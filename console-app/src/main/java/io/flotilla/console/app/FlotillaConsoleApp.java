@@ -401,12 +401,12 @@ public final class FlotillaConsoleApp extends Application {
   private Map<Page, Node> pages() {
     Map<Page, Node> pages = new EnumMap<>(Page.class);
     // the pages that draw (canvases, charts) draw only while shown: hidden pages stay in the scene (keepInScene)
-    OverviewView overview = overviewView = new OverviewView(vm.overview(), vm.loadingProperty())
+    overviewView = new OverviewView(vm.overview(), vm.loadingProperty())
         .drawOnlyWhile(vm.pageProperty().isEqualTo(Page.OVERVIEW))
         .holdWhileHidden(vm.pageProperty().isEqualTo(Page.OVERVIEW));
     OverviewTiles tiles = new OverviewTiles(vm.roundNumberTextProperty(), vm.phaseTextProperty(), vm.overview(),
         vm.participants().headlineProperty(), vm.participants().breakdownProperty(), vm.alarms(), this::openAlarms);
-    BorderPane overviewPage = new BorderPane(overview.node());
+    BorderPane overviewPage = new BorderPane(overviewView.node());
     BorderPane.setMargin(tiles.node(), new Insets(14, 14, 0, 14));
     overviewPage.setTop(tiles.node());
     pages.put(Page.OVERVIEW, overviewPage);

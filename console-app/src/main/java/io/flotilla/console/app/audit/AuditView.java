@@ -101,16 +101,13 @@ public final class AuditView {
    */
   public Runnable primeTable() {
     java.util.List<AuditRecord> samples = new java.util.ArrayList<>();
-    for (int i = 0; i < PRIMED_ROWS; i++) {
-      long seq = PRIMED_ROWS - i;
+    for (int i = 0; i < TablePrimer.ROWS; i++) {
+      long seq = TablePrimer.ROWS - i;
       samples.add(new AuditRecord(seq, "2026-01-01T00:00:" + (10 + i) + "Z", "operator", "round.committed",
           "round:" + seq, "{\"round\":" + seq + ",\"version\":" + seq + "}", "0123456789abcdef0123"));
     }
     return TablePrimer.prime(table, samples);
   }
-
-  /** More rows than the table shows in a tall window. */
-  private static final int PRIMED_ROWS = 40;
 
   public TableView<AuditRecord> table() {
     return table;

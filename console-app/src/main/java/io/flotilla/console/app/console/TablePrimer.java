@@ -14,6 +14,9 @@ import javafx.scene.control.TableView;
  * when real rows arrive. FX thread.
  */
 public final class TablePrimer {
+  /** How many sample rows a primer should give: more than a table shows in a tall window. */
+  public static final int ROWS = 40;
+
   private TablePrimer() {}
 
   /**

@@ -127,8 +127,8 @@ public final class ModelsView {
   public Runnable primeTable() {
     List<ModelVersionRow> samples = new java.util.ArrayList<>();
     Instant at = Instant.EPOCH;
-    for (int i = 0; i < PRIMED_ROWS; i++) {
-      long v = PRIMED_ROWS - i;
+    for (int i = 0; i < TablePrimer.ROWS; i++) {
+      long v = TablePrimer.ROWS - i;
       boolean rollback = i == 3;
       samples.add(new ModelVersionRow(new ModelVersion(v, "0123456789abcdef0123456789abcdef", rollback ? null : v,
           v - 1, rollback ? "ROLLBACK" : "ROUND", at.plusSeconds(v), "operator", rollback ? "sample" : null, 97,
@@ -136,9 +136,6 @@ public final class ModelsView {
     }
     return TablePrimer.prime(table, samples);
   }
-
-  /** More rows than the table shows in a tall window. */
-  private static final int PRIMED_ROWS = 40;
 
   public TableView<ModelVersionRow> table() {
     return table;

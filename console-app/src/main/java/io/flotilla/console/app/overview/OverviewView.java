@@ -106,8 +106,8 @@ public final class OverviewView {
   public Runnable primeTable() {
     java.util.List<RoundRow> samples = new java.util.ArrayList<>();
     RoundPhase[] phases = RoundPhase.values();
-    for (int i = 0; i < PRIMED_ROWS; i++) {
-      RoundRow r = new RoundRow(PRIMED_ROWS - i);
+    for (int i = 0; i < TablePrimer.ROWS; i++) {
+      RoundRow r = new RoundRow(TablePrimer.ROWS - i);
       r.started(java.time.Instant.EPOCH, 100);
       if (i < phases.length && phases[i] != RoundPhase.COMMITTED) {
         r.phase(phases[i]);
@@ -119,9 +119,6 @@ public final class OverviewView {
     }
     return TablePrimer.prime(table, samples);
   }
-
-  /** More rows than the table shows in a tall window. */
-  private static final int PRIMED_ROWS = 40;
 
   public XYChart chart() {
     return chart;

@@ -34,6 +34,11 @@ class ConsoleViewSwitchTest extends FxStageTest {
   }
 
   private void open() throws Exception {
+    open(v -> {});
+  }
+
+  /** Opens the console with three label pages; {@code setup} runs before the window shows. */
+  private void open(java.util.function.Consumer<ConsoleView> setup) throws Exception {
     Stage stage = FxToolkit.registerPrimaryStage();
     SessionInfo planned = SessionInfo.planned(SimulationConfig.builder()
         .dataset("synthetic:0,0").participants(6).perRound(3).rounds(8).build());
@@ -45,11 +50,43 @@ class ConsoleViewSwitchTest extends FxStageTest {
         pages.put(p, l);
       }
       view = new ConsoleView(vm, pages, new DetailDrawer(), ConsoleView.Theme.LIGHT);
+      setup.accept(view);
       stage.setScene(new Scene(view.node(), 900, 600));
       stage.show();
       return null;
     });
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> !view.warming() && !view.switching()));
+  }
+
+  @Test
+  void aPrimerFillsItsPageForItsWarmUpPulseOnlyAndNotThePageOnScreen() throws Exception {
+    List<String> log = new java.util.ArrayList<>();
+    open(v -> {
+      v.warmUpPages(java.util.EnumSet.allOf(Page.class));
+      v.keepInScene(java.util.EnumSet.allOf(Page.class));
+      for (Page p : List.of(Page.OVERVIEW, Page.TIMELINE, Page.PARTICIPANTS)) {
+        v.primeWhileWarming(p, () -> {
+          log.add("prime " + p + (pages.get(p).getScene() == null ? ", not in the scene yet" : ""));
+          return () -> log.add("unprime " + p + (pages.get(p).getScene() == null ? "" : ", after its pulse"));
+        });
+      }
+    });
+    Page onScreen = fx(() -> vm.pageProperty().get());
+    List<String> expected = new java.util.ArrayList<>();
+    for (Page p : List.of(Page.OVERVIEW, Page.TIMELINE, Page.PARTICIPANTS)) {
+      if (p != onScreen) {
+        expected.add("prime " + p + ", not in the scene yet");
+        expected.add("unprime " + p + ", after its pulse");
+      }
+    }
+    assertThat(fx(() -> List.copyOf(log))).containsExactlyElementsOf(expected);
+    // kept pages are not warmed (nor primed) again
+    fx(() -> {
+      view.warmUp();
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> !view.warming()));
+    assertThat(fx(() -> List.copyOf(log))).containsExactlyElementsOf(expected);
   }
 
   @Test

@@ -211,9 +211,11 @@ public final class FlotillaConsoleApp extends Application {
     ticker.setCycleCount(Animation.INDEFINITE);
     ticker.play();
 
-    // the embedded simulation's compute threads yield the CPU to the FX thread (Linux; see BackgroundPriority)
-    priority = BackgroundPriority.start(Integer.getInteger("flotilla.console.backgroundNice", 10),
-        java.time.Duration.ofSeconds(2));
+    // the embedded simulation's compute threads and the JIT compilers yield the CPU to the FX thread (Linux;
+    // see BackgroundPriority)
+    priority = BackgroundPriority.start(Integer.getInteger("flotilla.console.backgroundNice", BackgroundPriority.NICE),
+        java.time.Duration.ofSeconds(2),
+        Boolean.parseBoolean(System.getProperty("flotilla.console.lowerJit", "true")));
     openSession(options, vm, restorePage);
     if (options.screenshotDir() != null) {
       new ScreenshotTour(this, options.screenshotDir()).start();

@@ -161,9 +161,10 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     for (long[] st : pulses.stalls()) {
       int[] waits = sampler.renderWaits(st);
       timeline.add(String.format(Locale.ROOT,
-          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU;"
+          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU%s;"
               + " all threads: %s)",
-          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2], cpuSampler.top(st[0], st[1], 6)));
+          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2],
+          queued(cpuSampler.queuedMs("JavaFX Applicat", st[0], st[1])), cpuSampler.top(st[0], st[1], 6)));
     }
     gcPauses.stop();
     timeline.addAll(gcPauses.lines(startUptimeMs, 10));
@@ -183,11 +184,12 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
         FX thread CPU time: %.1f s of %.1f s (%.1f %% of one core); JVM garbage collection: %d ms
         render thread CPU time: %.1f s (%.1f %% of one core)
         load average: %s (%d cores)
-        simulation compute threads at lower OS priority: %d (nice +%d)
+        simulation compute and JIT threads at lower OS priority: %d (nice +%d)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
         committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
         100 * fxCpuSeconds / seconds, gcMs, renderCpuSeconds, 100 * renderCpuSeconds / seconds, loadAverage(), Runtime.getRuntime().availableProcessors(),
-        app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice", 10));
+        app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice",
+            io.flotilla.console.app.session.BackgroundPriority.NICE));
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));
@@ -359,5 +361,10 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     Files.createDirectories(OUT);
     Files.writeString(OUT.resolve(name), text);
     System.out.println(text);
+  }
+
+  /** ", N ms queued for a CPU" when the OS-thread sampler knows it, else nothing. */
+  private static String queued(long ms) {
+    return ms < 0 ? "" : ", " + ms + " ms queued for a CPU";
   }
 }

@@ -20,7 +20,7 @@ final class ThreadCpuSampler {
   private static final long EVERY_MS = 10;
   private static final boolean OS_THREADS = Boolean.getBoolean("flotilla.responsiveness.osThreads");
 
-  private record Snapshot(long nanos, long[] ids, long[] cpu) {}
+  private record Snapshot(long nanos, long[] ids, long[] cpu, long[] queued) {}
 
   private final com.sun.management.ThreadMXBean threads =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -52,7 +52,7 @@ final class ThreadCpuSampler {
       }
       long[] ids = threads.getAllThreadIds();
       long[] cpu = threads.getThreadCpuTime(ids);
-      snapshots.add(new Snapshot(System.nanoTime(), ids, cpu));
+      snapshots.add(new Snapshot(System.nanoTime(), ids, cpu, null));
       if (n++ % 50 == 0) {
         for (var info : threads.getThreadInfo(ids)) {
           if (info != null) {
@@ -76,12 +76,15 @@ final class ThreadCpuSampler {
     }
     long[] ids = new long[tasks.length];
     long[] cpu = new long[tasks.length];
+    long[] wait = new long[tasks.length];
     for (int i = 0; i < tasks.length; i++) {
       long tid = Long.parseLong(tasks[i].getName());
       ids[i] = tid;
       try {
         String stat = java.nio.file.Files.readString(tasks[i].toPath().resolve("schedstat"));
-        cpu[i] = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        String[] f = stat.trim().split(" ");
+        cpu[i] = Long.parseLong(f[0]);
+        wait[i] = Long.parseLong(f[1]);
         if (!names.containsKey(tid)) {
           names.put(tid, java.nio.file.Files.readString(tasks[i].toPath().resolve("comm")).trim());
         }
@@ -89,7 +92,37 @@ final class ThreadCpuSampler {
         cpu[i] = -1; // the thread ended between listing and reading
       }
     }
-    snapshots.add(new Snapshot(System.nanoTime(), ids, cpu));
+    snapshots.add(new Snapshot(System.nanoTime(), ids, cpu, wait));
+  }
+
+  /**
+   * With OS threads: the time the thread named {@code name} (its kernel name) spent runnable in a run queue,
+   * waiting for a CPU, between the snapshots around {@code [from, to]}, in ms; -1 when not known.
+   */
+  long queuedMs(String name, long from, long to) {
+    Snapshot before = null;
+    Snapshot after = null;
+    for (Snapshot s : snapshots) {
+      if (s.nanos() <= from) {
+        before = s;
+      } else if (s.nanos() >= to && after == null) {
+        after = s;
+      }
+    }
+    if (before == null || after == null || before.queued() == null || after.queued() == null) {
+      return -1;
+    }
+    for (int i = 0; i < after.ids().length; i++) {
+      if (!name.equals(names.get(after.ids()[i]))) {
+        continue;
+      }
+      for (int j = 0; j < before.ids().length; j++) {
+        if (before.ids()[j] == after.ids()[i]) {
+          return (after.queued()[i] - before.queued()[j]) / 1_000_000;
+        }
+      }
+    }
+    return -1;
   }
 
   /** The threads with the most CPU time between the snapshots around {@code [from, to]}: "name 12 ms, …". */

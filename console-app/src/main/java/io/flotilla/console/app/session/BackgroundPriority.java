@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * thread and the coordinator loop win the CPU; the simulation and the compiler still get every cycle they
  * leave. Raising niceness needs no privileges.
  *
- * <p>The console uses nice +19. Linux's scheduler (EEVDF, since 6.6) protects a nice-0 thread's bursts from
- * nice +10 threads much less than the weights suggest: on the project's two-core machine a thread that
- * needed 20 ms of CPU every 16 ms took 23.5 ms (median), 53.7 ms (99th percentile) and up to 89 ms with three
- * busy nice +10 threads, and 20.0 / 25.0 / 25.3 ms with them at +19 (docs/RESULTS.md, session 11).
+ * <p>The console uses nice +19. On the project's two-core machine a thread that needed 20 ms of CPU every
+ * 16 ms took 40 ms (median) against three busy threads at its own priority, 22.5 ms at nice +10 (at most
+ * 38 ms with six) and 20.0 ms at +19 (at most 27 ms); with another process loading the machine as well,
+ * up to 89 ms at +10 and 25 ms at +19 ({@code NiceCheck} in {@code benchmarks/}; docs/RESULTS.md, session 11).
  *
  * <p>Linux only (it reads {@code /proc/self/task/*&#47;comm} and runs {@code renice}); elsewhere, or when
  * {@code renice} fails, it does nothing. The threads are recognised by the engine's and simulator's thread

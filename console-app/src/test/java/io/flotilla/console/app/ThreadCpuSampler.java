@@ -95,11 +95,8 @@ final class ThreadCpuSampler {
     snapshots.add(new Snapshot(System.nanoTime(), ids, cpu, wait));
   }
 
-  /**
-   * With OS threads: the time the thread named {@code name} (its kernel name) spent runnable in a run queue,
-   * waiting for a CPU, between the snapshots around {@code [from, to]}, in ms; -1 when not known.
-   */
-  long queuedMs(String name, long from, long to) {
+  /** The last snapshot at or before {@code from} and the first at or after {@code to} (null where none). */
+  private Snapshot[] around(long from, long to) {
     Snapshot before = null;
     Snapshot after = null;
     for (Snapshot s : snapshots) {
@@ -109,6 +106,17 @@ final class ThreadCpuSampler {
         after = s;
       }
     }
+    return new Snapshot[] {before, after};
+  }
+
+  /**
+   * With OS threads: the time the thread named {@code name} (its kernel name) spent runnable in a run queue,
+   * waiting for a CPU, between the snapshots around {@code [from, to]}, in ms; -1 when not known.
+   */
+  long queuedMs(String name, long from, long to) {
+    Snapshot[] around = around(from, to);
+    Snapshot before = around[0];
+    Snapshot after = around[1];
     if (before == null || after == null || before.queued() == null || after.queued() == null) {
       return -1;
     }
@@ -127,15 +135,9 @@ final class ThreadCpuSampler {
 
   /** The threads with the most CPU time between the snapshots around {@code [from, to]}: "name 12 ms, …". */
   String top(long from, long to, int count) {
-    Snapshot before = null;
-    Snapshot after = null;
-    for (Snapshot s : snapshots) {
-      if (s.nanos() <= from) {
-        before = s;
-      } else if (s.nanos() >= to && after == null) {
-        after = s;
-      }
-    }
+    Snapshot[] around = around(from, to);
+    Snapshot before = around[0];
+    Snapshot after = around[1];
     if (before == null || after == null) {
       return "no snapshots";
     }

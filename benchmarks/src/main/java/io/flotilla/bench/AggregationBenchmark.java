@@ -52,7 +52,8 @@ public class AggregationBenchmark {
   // The robust rules hold every update; spill-mb is raised so that K = 100 × 10M (4 GB) stays on the heap
   // by reference, as the benchmark's updates already are: with the default 1 GiB, 3 GB would be written to
   // a temporary file in every round, which measures the disk, not the aggregation.
-  @Param({"fedavg", "fedavg:fold-batch=128", "median:spill-mb=16384", "trimmed-mean:beta=0.1,spill-mb=16384"})
+  @Param({"fedavg", "fedavg:fold-batch=128", "fedavg:fold-batch=128,summation=plain", "median:spill-mb=16384",
+      "trimmed-mean:beta=0.1,spill-mb=16384"})
   public String strategy;
 
   @Param({"iteration"})

@@ -33,6 +33,7 @@ public final class ClipProvider implements AggregationStrategyProvider {
   public AggregationStrategy create(ExtensionParams p) {
     return new NormClipping(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p),
         StrategyParams.positive(NAME, p, "norm"), p.getBoolean("adaptive"),
-        StrategyParams.fraction(NAME, p, "quantile", true), StrategyParams.positive(NAME, p, "clip-lr"));
+        StrategyParams.fraction(NAME, p, "quantile", true), StrategyParams.positive(NAME, p, "clip-lr"))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

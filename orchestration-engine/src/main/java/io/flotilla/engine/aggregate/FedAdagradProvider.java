@@ -32,6 +32,7 @@ public final class FedAdagradProvider implements AggregationStrategyProvider {
   public AggregationStrategy create(ExtensionParams p) {
     return new FedOpt(FedOpt.Variant.ADAGRAD, StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p),
         StrategyParams.positive(NAME, p, "eta"), StrategyParams.fraction(NAME, p, "beta1", false),
-        0, StrategyParams.positive(NAME, p, "tau"));
+        0, StrategyParams.positive(NAME, p, "tau"))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

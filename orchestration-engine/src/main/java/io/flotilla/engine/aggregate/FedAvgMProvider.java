@@ -30,6 +30,7 @@ public final class FedAvgMProvider implements AggregationStrategyProvider {
   @Override
   public AggregationStrategy create(ExtensionParams p) {
     return new FedAvgM(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p),
-        StrategyParams.fraction(NAME, p, "momentum", false), StrategyParams.positive(NAME, p, "server-lr"));
+        StrategyParams.fraction(NAME, p, "momentum", false), StrategyParams.positive(NAME, p, "server-lr"))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

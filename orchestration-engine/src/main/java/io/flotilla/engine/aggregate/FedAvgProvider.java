@@ -27,6 +27,7 @@ public final class FedAvgProvider implements AggregationStrategyProvider {
 
   @Override
   public AggregationStrategy create(ExtensionParams p) {
-    return new FedAvg(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p));
+    return new FedAvg(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

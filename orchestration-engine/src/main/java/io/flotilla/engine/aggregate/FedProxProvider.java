@@ -28,6 +28,7 @@ public final class FedProxProvider implements AggregationStrategyProvider {
   @Override
   public AggregationStrategy create(ExtensionParams p) {
     return new FedProx(StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p),
-        StrategyParams.nonNegative(NAME, p, "mu"));
+        StrategyParams.nonNegative(NAME, p, "mu"))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

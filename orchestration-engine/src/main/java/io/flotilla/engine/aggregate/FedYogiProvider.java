@@ -33,6 +33,7 @@ public final class FedYogiProvider implements AggregationStrategyProvider {
   public AggregationStrategy create(ExtensionParams p) {
     return new FedOpt(FedOpt.Variant.YOGI, StrategyParams.weighting(NAME, p), StrategyParams.foldBatch(NAME, p),
         StrategyParams.positive(NAME, p, "eta"), StrategyParams.fraction(NAME, p, "beta1", false),
-        StrategyParams.fraction(NAME, p, "beta2", false), StrategyParams.positive(NAME, p, "tau"));
+        StrategyParams.fraction(NAME, p, "beta2", false), StrategyParams.positive(NAME, p, "tau"))
+        .summation(StrategyParams.summation(NAME, p));
   }
 }

@@ -27,6 +27,11 @@ import java.util.List;
  * where it is needed, so the stale array is first written by the second fold: same bits. On a large model this
  * saves a 4·P-byte allocation per round, which costs far more than its zeroing when the memory is fresh
  * (first-touch page faults: about 0.2 s per 40 MB on the project's VM; ADR 0016).
+ *
+ * <p>With {@link Summation#PLAIN} the same structure holds a plain float sum instead, {@code s = s + w·Δ} in
+ * arrival order (the first fold written as the compensated one's, {@code 0 + (w·Δ − 0)}), and finishes it as
+ * {@code (float) (s · scale)}: no compensation array, one array of state, and the same independence of
+ * chunking, threads, fold-batch and kernels.
  */
 final class MeanAccumulator {
   /**
@@ -43,6 +48,10 @@ final class MeanAccumulator {
   private final int threads;
   /** Whether the register-blocked Vector API kernels ({@link VectorFold}) run the grouped folds and the finish. */
   private final boolean vector;
+  /** Kahan-compensated ({@link Summation#COMPENSATED}) or plain float sum. */
+  private final boolean compensated;
+  /** The last state a fold can lead to: {@link #BOTH} when compensated, {@link #SUM_ONLY} for a plain sum. */
+  private final int full;
   private float[] sum;
   private float[] comp;
   private final List<float[]> pending = new ArrayList<>();
@@ -84,6 +93,15 @@ final class MeanAccumulator {
    * even where {@link VectorFold} is available (the results are the same bits; tests compare the two).
    */
   MeanAccumulator(int size, int foldBatch, int threads, float[] spareComp, boolean vectorKernels) {
+    this(size, foldBatch, threads, spareComp, vectorKernels, Summation.COMPENSATED);
+  }
+
+  /**
+   * As {@link #MeanAccumulator(int, int, int, float[], boolean)} with the given summation; a plain sum has no
+   * compensation array ({@code spareComp} is ignored and {@link #releaseCompensation} returns null).
+   */
+  MeanAccumulator(int size, int foldBatch, int threads, float[] spareComp, boolean vectorKernels,
+      Summation summation) {
     if (foldBatch < 1) {
       throw new IllegalArgumentException("fold batch must be >= 1, was " + foldBatch);
     }
@@ -93,9 +111,16 @@ final class MeanAccumulator {
     this.size = size;
     this.foldBatch = foldBatch;
     this.threads = size >= PARALLEL_MIN ? threads : 1;
+    this.compensated = summation == Summation.COMPENSATED;
+    this.full = compensated ? BOTH : SUM_ONLY;
     this.sum = new float[size];
-    this.comp = spareComp != null && spareComp.length == size ? spareComp : new float[size];
+    this.comp = !compensated ? null : spareComp != null && spareComp.length == size ? spareComp : new float[size];
     this.vector = vectorKernels && VectorFold.Available.YES;
+  }
+
+  /** The summation this accumulator runs. */
+  Summation summation() {
+    return compensated ? Summation.COMPENSATED : Summation.PLAIN;
   }
 
   /** Whether this accumulator runs the Vector API kernels. */
@@ -164,7 +189,7 @@ final class MeanAccumulator {
     float[] ws = new float[g];
     float[][] ds = takePending(ws);
     int before = state;
-    state = Math.min(BOTH, before + g);
+    state = Math.min(full, before + g);
     parallel((index, lo, hi) -> {
       if (g == 1) {
         fold(ds[0], ws[0], lo, hi, before);
@@ -173,10 +198,11 @@ final class MeanAccumulator {
       float[] scratch = vector && g <= VectorFold.GROUP ? new float[2 * VectorFold.STEP] : null;
       for (int from = lo; from < hi; from += CHUNK) {
         int to = Math.min(hi, from + CHUNK);
-        int done = scratch != null ? VectorFold.run(ds, ws, g, before, sum, comp, from, to, false, 0, null, 0, scratch)
-            : from;
+        int done = scratch == null ? from
+            : compensated ? VectorFold.run(ds, ws, g, before, sum, comp, from, to, false, 0, null, 0, scratch)
+            : VectorFold.runPlain(ds, ws, g, before, sum, from, to, false, 0, null, 0);
         for (int k = 0; k < g; k++) {
-          fold(ds[k], ws[k], done, to, Math.min(BOTH, before + k));
+          fold(ds[k], ws[k], done, to, Math.min(full, before + k));
         }
       }
     });
@@ -195,6 +221,14 @@ final class MeanAccumulator {
 
   /** Folds {@code w · d} over {@code [from, to)} into a state that held {@code st} before this delta. */
   private void fold(float[] d, float w, int from, int to, int st) {
+    if (!compensated) {
+      if (st == EMPTY) {
+        initRange(d, w, from, to);
+      } else {
+        plainRange(d, w, from, to);
+      }
+      return;
+    }
     switch (st) {
       case EMPTY -> initRange(d, w, from, to);
       case SUM_ONLY -> secondRange(d, w, from, to);
@@ -237,6 +271,14 @@ final class MeanAccumulator {
       task.run(0, 0, size);
     } else {
       Segments.run(size, 8 * threads, CHUNK, threads, task);
+    }
+  }
+
+  /** The plain sum's fold: {@code s[i] = s[i] + w·d[i]} (float multiply, then float add). */
+  private void plainRange(float[] d, float w, int from, int to) {
+    float[] s = sum;
+    for (int i = from; i < to; i++) {
+      s[i] = s[i] + w * d[i];
     }
   }
 
@@ -303,8 +345,8 @@ final class MeanAccumulator {
     int before = state;
     // Nothing folded at all: the new sum array is zero, and (0 − 0) − 0 is the zero compensation of folding
     // nothing, so SUM_ONLY gives the right result without reading the (possibly stale) compensation array.
-    int after = Math.max(SUM_ONLY, Math.min(BOTH, before + g));
-    state = BOTH;
+    int after = Math.max(SUM_ONLY, Math.min(full, before + g));
+    state = full;
     float[] s = sum;
     float[] c = after == BOTH ? comp : null;
     parallel((index, lo, hi) -> {
@@ -317,16 +359,34 @@ final class MeanAccumulator {
           if (baseChunk != null) {
             base.copyRange(from, baseChunk, 0, to - from);
           }
-          done = VectorFold.run(ds, ws, g, before, s, c, from, to, true, scale, baseChunk, from, scratch);
+          done = compensated ? VectorFold.run(ds, ws, g, before, s, c, from, to, true, scale, baseChunk, from, scratch)
+              : VectorFold.runPlain(ds, ws, g, before, s, from, to, true, scale, baseChunk, from);
         }
         for (int k = 0; k < g; k++) {
-          fold(ds[k], ws[k], done, to, Math.min(BOTH, before + k));
+          fold(ds[k], ws[k], done, to, Math.min(full, before + k));
         }
-        finishRange(s, c, done, to, scale, base);
+        if (compensated) {
+          finishRange(s, c, done, to, scale, base);
+        } else {
+          finishPlainRange(s, done, to, scale, base);
+        }
       }
     });
     sum = null;
     return s;
+  }
+
+  /** {@code s[i] = (float) (s[i] · scale)}, then {@code + base[i]} in float when a base is given (plain sum). */
+  private static void finishPlainRange(float[] s, int from, int to, double scale, ModelState base) {
+    if (base == null) {
+      for (int i = from; i < to; i++) {
+        s[i] = (float) ((double) s[i] * scale);
+      }
+    } else {
+      for (int i = from; i < to; i++) {
+        s[i] = base.get(i) + (float) ((double) s[i] * scale);
+      }
+    }
   }
 
   /**

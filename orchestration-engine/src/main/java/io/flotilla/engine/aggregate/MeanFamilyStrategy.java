@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public abstract class MeanFamilyStrategy implements AggregationStrategy {
   private final FedAvg.Weighting weighting;
   private final int foldBatch;
+  /** Set once by the provider, right after construction (compensated unless the spec says otherwise). */
+  private Summation summation = Summation.COMPENSATED;
   /** The last finished round's compensation array, taken by the next round (null while a round holds it). */
   private final AtomicReference<float[]> spareComp = new AtomicReference<>();
 
@@ -42,12 +44,28 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
     return foldBatch;
   }
 
+  /** How the weighted updates are added ({@code summation}): compensated (default) or plain. */
+  public Summation summation() {
+    return summation;
+  }
+
+  /**
+   * Sets the summation and returns this strategy; for the providers, before the strategy's first round.
+   */
+  final MeanFamilyStrategy summation(Summation s) {
+    this.summation = java.util.Objects.requireNonNull(s, "summation");
+    return this;
+  }
+
   @Override
   public Map<String, String> parameters() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("weighting", weighting.label());
     if (foldBatch != 1) {
       m.put("fold-batch", Integer.toString(foldBatch));
+    }
+    if (summation != Summation.COMPENSATED) {
+      m.put("summation", summation.label());
     }
     m.putAll(extraParameters());
     return m;
@@ -111,7 +129,8 @@ public abstract class MeanFamilyStrategy implements AggregationStrategy {
 
     Aggregator(ModelState global) {
       this.global = global;
-      this.acc = new MeanAccumulator(global.size(), foldBatch, Segments.defaultThreads(), spareComp.getAndSet(null));
+      this.acc = new MeanAccumulator(global.size(), foldBatch, Segments.defaultThreads(), spareComp.getAndSet(null),
+          true, summation);
     }
 
     /** Hands the compensation array back to the strategy for the next round (once; later calls do nothing). */

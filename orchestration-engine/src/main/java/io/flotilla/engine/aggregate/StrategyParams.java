@@ -14,6 +14,9 @@ final class StrategyParams {
       "samples (n_k), uniform (1), trust (the participant's trust score) or quality (its data_quality metric)");
   static final ParamSpec FOLD_BATCH = ParamSpec.ofInt("fold-batch", 1,
       "updates held and folded together, cache-blocked (1 = fold each on arrival, O(model) memory)");
+  static final ParamSpec SUMMATION = ParamSpec.ofString("summation", "compensated",
+      "compensated (Kahan: about one rounding whatever the number of updates) or plain (s + w·Δ in float, as most "
+          + "frameworks: faster where updates are held, error grows with their number)");
   static final ParamSpec SPILL_MB = ParamSpec.ofInt("spill-mb", 1024,
       "updates beyond this many MiB are written to a memory-mapped temporary file");
   static final ParamSpec THREADS = ParamSpec.ofInt("threads", 0, "threads for the aggregation (0 = all cores)");
@@ -23,6 +26,7 @@ final class StrategyParams {
     List<ParamSpec> l = new ArrayList<>(List.of(own));
     l.add(WEIGHTING);
     l.add(FOLD_BATCH);
+    l.add(SUMMATION);
     return List.copyOf(l);
   }
 
@@ -44,6 +48,10 @@ final class StrategyParams {
       throw new IllegalArgumentException("'" + owner + "' parameter 'fold-batch' must be >= 1, got " + g);
     }
     return g;
+  }
+
+  static Summation summation(String owner, ExtensionParams p) {
+    return Summation.parse(owner, p.getString("summation"));
   }
 
   static long spillBytes(String owner, ExtensionParams p) {

@@ -26,6 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * were not compiled to single instructions and the round took 37–65 ms, so {@link MeanAccumulator} keeps
  * its scalar kernels on narrower hardware.
  *
+ * <p>{@link #runPlain} is the same pass for {@link Summation#PLAIN}: one float sum per coordinate in registers,
+ * no compensation, the same finish without its subtraction (bit-identical to MeanAccumulator's plain kernels).
+ *
  * <p>Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} (the
  * {@code flotilla} launcher, the tests and the benchmarks do so); see {@link Available}.
  */
@@ -167,6 +170,102 @@ final class VectorFold {
       ca.intoArray(scratch, STEP);
       cb.intoArray(scratch, STEP + L);
       end(scratch, true, s, c, i, finish, scale, base, baseFrom);
+    }
+  }
+
+  /**
+   * {@link #run} for {@link Summation#PLAIN}: folds {@code ws[k] · ds[k]} for {@code k < g}, in order, into a
+   * plain float sum over {@code [from, end)} and returns {@code end} (as {@link #run}). {@code before} is
+   * EMPTY (the sum array is not read; the first fold is {@code 0 + (w·d − 0)}) or SUM_ONLY ({@code s} is
+   * read); each further fold is {@code s + w·d}. With {@code finish} false the sum is stored in {@code s};
+   * with {@code finish} true {@code s[i]} becomes {@code (float) (sum · scale)}, preceded by
+   * {@code base[i − baseFrom] +} in float when {@code base} is not null. No compensation, so nothing goes
+   * through a scratch array: each step is written out in the loop.
+   */
+  static int runPlain(float[][] ds, float[] ws, int g, int before, float[] s, int from, int to, boolean finish,
+      double scale, float[] base, int baseFrom) {
+    int end = from + (to - from) / STEP * STEP;
+    if (before == EMPTY && g > 0) {
+      plainFromEmpty(ds, ws, g, s, from, end, finish, scale, base, baseFrom);
+    } else {
+      plainFromSum(ds, ws, g, s, from, end, finish, scale, base, baseFrom);
+    }
+    return end;
+  }
+
+  private static void plainFromEmpty(float[][] ds, float[] ws, int g, float[] s, int from, int end,
+      boolean finish, double scale, float[] base, int baseFrom) {
+    FloatVector zero = FloatVector.zero(F);
+    FloatVector w0 = FloatVector.broadcast(F, ws[0]);
+    float[] d0 = ds[0];
+    DoubleVector sc = DoubleVector.broadcast(D, scale);
+    for (int i = from; i < end; i += STEP) {
+      FloatVector sa = zero.add(w0.mul(FloatVector.fromArray(F, d0, i)).sub(zero));
+      FloatVector sb = zero.add(w0.mul(FloatVector.fromArray(F, d0, i + L)).sub(zero));
+      for (int k = 1; k < g; k++) {
+        FloatVector w = FloatVector.broadcast(F, ws[k]);
+        float[] d = ds[k];
+        sa = sa.add(w.mul(FloatVector.fromArray(F, d, i)));
+        sb = sb.add(w.mul(FloatVector.fromArray(F, d, i + L)));
+      }
+      if (!finish) {
+        sa.intoArray(s, i);
+        sb.intoArray(s, i + L);
+        continue;
+      }
+      // (written out twice, not in a helper: a vector passed to a method HotSpot compiled on its own is boxed)
+      FloatVector ma = ((FloatVector) ((DoubleVector) sa.convertShape(VectorOperators.F2D, D, 0)).mul(sc)
+          .convertShape(VectorOperators.D2F, F, 0))
+          .blend((FloatVector) ((DoubleVector) sa.convertShape(VectorOperators.F2D, D, 1)).mul(sc)
+              .convertShape(VectorOperators.D2F, F, -1), HIGH);
+      FloatVector mb = ((FloatVector) ((DoubleVector) sb.convertShape(VectorOperators.F2D, D, 0)).mul(sc)
+          .convertShape(VectorOperators.D2F, F, 0))
+          .blend((FloatVector) ((DoubleVector) sb.convertShape(VectorOperators.F2D, D, 1)).mul(sc)
+              .convertShape(VectorOperators.D2F, F, -1), HIGH);
+      // stored from each branch, so that no vector value is merged from two (see run)
+      if (base != null) {
+        FloatVector.fromArray(F, base, i - baseFrom).add(ma).intoArray(s, i);
+        FloatVector.fromArray(F, base, i + L - baseFrom).add(mb).intoArray(s, i + L);
+      } else {
+        ma.intoArray(s, i);
+        mb.intoArray(s, i + L);
+      }
+    }
+  }
+
+  private static void plainFromSum(float[][] ds, float[] ws, int g, float[] s, int from, int end,
+      boolean finish, double scale, float[] base, int baseFrom) {
+    DoubleVector sc = DoubleVector.broadcast(D, scale);
+    for (int i = from; i < end; i += STEP) {
+      FloatVector sa = FloatVector.fromArray(F, s, i);
+      FloatVector sb = FloatVector.fromArray(F, s, i + L);
+      for (int k = 0; k < g; k++) {
+        FloatVector w = FloatVector.broadcast(F, ws[k]);
+        float[] d = ds[k];
+        sa = sa.add(w.mul(FloatVector.fromArray(F, d, i)));
+        sb = sb.add(w.mul(FloatVector.fromArray(F, d, i + L)));
+      }
+      if (!finish) {
+        sa.intoArray(s, i);
+        sb.intoArray(s, i + L);
+        continue;
+      }
+      FloatVector ma = ((FloatVector) ((DoubleVector) sa.convertShape(VectorOperators.F2D, D, 0)).mul(sc)
+          .convertShape(VectorOperators.D2F, F, 0))
+          .blend((FloatVector) ((DoubleVector) sa.convertShape(VectorOperators.F2D, D, 1)).mul(sc)
+              .convertShape(VectorOperators.D2F, F, -1), HIGH);
+      FloatVector mb = ((FloatVector) ((DoubleVector) sb.convertShape(VectorOperators.F2D, D, 0)).mul(sc)
+          .convertShape(VectorOperators.D2F, F, 0))
+          .blend((FloatVector) ((DoubleVector) sb.convertShape(VectorOperators.F2D, D, 1)).mul(sc)
+              .convertShape(VectorOperators.D2F, F, -1), HIGH);
+      // stored from each branch, so that no vector value is merged from two (see run)
+      if (base != null) {
+        FloatVector.fromArray(F, base, i - baseFrom).add(ma).intoArray(s, i);
+        FloatVector.fromArray(F, base, i + L - baseFrom).add(mb).intoArray(s, i + L);
+      } else {
+        ma.intoArray(s, i);
+        mb.intoArray(s, i + L);
+      }
     }
   }
 

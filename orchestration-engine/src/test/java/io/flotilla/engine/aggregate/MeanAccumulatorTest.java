@@ -294,6 +294,67 @@ class MeanAccumulatorTest {
     return acc.meanPlus(base);
   }
 
+  /** The plain summation's definition, serially: {@code s = 0 + (w₁·d₁ − 0)}, {@code s = s + w·d}, then scale. */
+  private static float[] referencePlain(float[][] ds, double[] w, float[] base) {
+    float[] out = new float[P];
+    double total = 0;
+    for (double x : w) {
+      total += x;
+    }
+    for (int i = 0; i < P; i++) {
+      float s = 0f + ((float) w[0] * ds[0][i] - 0f);
+      for (int k = 1; k < ds.length; k++) {
+        s = s + (float) w[k] * ds[k][i];
+      }
+      float m = (float) ((double) s * (1.0 / total));
+      out[i] = base == null ? m : base[i] + m;
+    }
+    return out;
+  }
+
+  @Test
+  void thePlainSumHasTheBitsOfItsDefinitionOnAnyThreadCountBatchSizeAndKernel() {
+    for (int k : new int[] {1, 2, 6, 2 * VectorFold.GROUP + 3}) {
+      float[][] ds = deltas(k, 90 + k);
+      for (float[] d : ds) { // special values in the vectorised part and in the scalar tail
+        d[0] = -0f;
+        d[17] = Float.NaN;
+        d[P - 1] = -0f;
+        d[P - 2] = 3e38f; // two of these overflow: a plain sum gives infinity where the compensated one gives NaN
+      }
+      double[] w = new double[k];
+      for (int j = 0; j < k; j++) {
+        w[j] = 1 + j % 5 + 0.25 * j;
+      }
+      float[] g = deltas(1, 78)[0];
+      ModelState global = Updates.model(g);
+      int[] plain = bits(referencePlain(ds, w, null));
+      int[] plus = bits(referencePlain(ds, w, g));
+      for (int batch : new int[] {1, 2, 3, VectorFold.GROUP, VectorFold.GROUP + 1, 100}) {
+        for (int threads : new int[] {1, 2, 3}) {
+          for (boolean vector : new boolean[] {false, true}) {
+            for (boolean withBase : new boolean[] {false, true}) {
+              float[] stale = new float[P];
+              Arrays.fill(stale, Float.NaN);
+              MeanAccumulator acc = new MeanAccumulator(P, batch, threads, stale, vector, Summation.PLAIN);
+              for (int j = 0; j < k; j++) {
+                acc.add(ds[j], w[j]);
+              }
+              assertThat(acc.summation()).isEqualTo(Summation.PLAIN);
+              assertThat(bits(withBase ? acc.meanPlus(global) : acc.mean()))
+                  .as("K=%d fold-batch=%d threads=%d vector=%s base=%s", k, batch, threads, vector, withBase)
+                  .isEqualTo(withBase ? plus : plain);
+              assertThat(acc.releaseCompensation()).as("a plain sum has no compensation array").isNull();
+            }
+          }
+        }
+      }
+      if (k >= 2) {
+        assertThat(Float.isInfinite(referencePlain(ds, w, null)[P - 2])).isTrue();
+      }
+    }
+  }
+
   @Test
   void smallModelsStayOnTheCallingThreadAndBadSettingsAreNamed() {
     MeanAccumulator small = new MeanAccumulator(10, 1, 2);

@@ -184,11 +184,58 @@ class MeanFamilyTest {
   }
 
   @Test
+  void plainSummationIsAStrategyParameterWithItsOwnBitsWhateverTheFoldBatch() {
+    SplittableRandom r = new SplittableRandom(6);
+    List<Update> ups = new ArrayList<>();
+    for (int k = 0; k < 13; k++) {
+      float[] d = new float[5000];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = (float) r.nextGaussian();
+      }
+      ups.add(update("p" + k, 1 + r.nextInt(50), d));
+    }
+    AggregationStrategy plain = EXT.strategy("fedavg:summation=plain");
+    assertThat(((MeanFamilyStrategy) plain).summation()).isEqualTo(Summation.PLAIN);
+    assertThat(plain.parameters()).containsEntry("summation", "plain");
+    assertThat(EXT.strategy("fedavg").parameters()).doesNotContainKey("summation");
+    float[] one = aggregate(plain, zeros(5000), ups);
+    assertThat(aggregate(EXT.strategy("fedavg:fold-batch=4,summation=plain"), zeros(5000), ups)).isEqualTo(one);
+    assertThat(aggregate(EXT.strategy("fedavg:fold-batch=100,summation=plain"), zeros(5000), ups)).isEqualTo(one);
+    float[] compensated = aggregate(EXT.strategy("fedavg"), zeros(5000), ups);
+    int differ = 0;
+    for (int i = 0; i < one.length; i++) {
+      assertThat(one[i]).isCloseTo(compensated[i], offset(1e-5f));
+      differ += Float.floatToRawIntBits(one[i]) != Float.floatToRawIntBits(compensated[i]) ? 1 : 0;
+    }
+    assertThat(differ).as("the two summations round differently somewhere").isPositive();
+    for (String other : List.of("fedavgm", "fedprox", "fedadagrad", "fedadam", "fedyogi", "clip")) {
+      assertThat(((MeanFamilyStrategy) EXT.strategy(other + ":summation=plain")).summation()).as(other)
+          .isEqualTo(Summation.PLAIN);
+    }
+  }
+
+  @Test
+  void aPlainSumLosesWhatTheCompensatedOneKeeps() {
+    // the case compensatedSumIsAsAccurateAsDouble covers: 1000 updates of 1e-4 after one of 1.0
+    List<Update> ups = new ArrayList<>();
+    ups.add(update("big", 1, 1f));
+    for (int k = 0; k < 1000; k++) {
+      ups.add(update("s" + k, 1, 1e-4f));
+    }
+    double exact = (1.0 + 1000 * (double) 1e-4f) / 1001;
+    float[] w = aggregate(EXT.strategy("fedavg:weighting=uniform,summation=plain"), zeros(1), ups);
+    // about 1.7e-8 off: sixteen times the 1e-9 the compensated sum stays within, and still small
+    assertThat(Math.abs(w[0] - exact)).isGreaterThan(5e-9).isLessThan(1e-6);
+  }
+
+  @Test
   void badParametersAreNamed() {
     assertThatThrownBy(() -> EXT.strategy("fedavgm:momentum=1.5")).hasMessageContaining("momentum");
     assertThatThrownBy(() -> EXT.strategy("fedadam:tau=0")).hasMessageContaining("tau");
     assertThatThrownBy(() -> EXT.strategy("fedavg:weighting=votes")).hasMessageContaining("votes");
     assertThatThrownBy(() -> EXT.strategy("clip:norm=-1")).hasMessageContaining("norm");
     assertThatThrownBy(() -> EXT.strategy("fedavg:fold-batch=0")).hasMessageContaining("fold-batch");
+    assertThatThrownBy(() -> EXT.strategy("fedavg:summation=exact")).hasMessageContaining("summation")
+        .hasMessageContaining("exact").hasMessageContaining("compensated, plain");
   }
 }

@@ -74,6 +74,47 @@ class VectorFoldTest {
     }
   }
 
+  @Test
+  void thePlainSumFromEitherStartingStateStoredOrFinishedHasTheBitsOfItsDefinition() {
+    float[][] ds = data(5, 11);
+    float[] ws = {3f, 0.5f, 7f, 1e-3f, 2f};
+    ds[1][7] = 3e38f; // overflows to infinity in the sum: a plain sum keeps it (no compensation to turn it into NaN)
+    ds[2][7] = 3e38f;
+    float[] base = data(1, 12)[0];
+    float[] s0 = data(1, 13)[0];
+    for (int before = EMPTY; before <= SUM_ONLY; before++) {
+      for (int g = before == EMPTY ? 1 : 0; g <= ds.length; g++) {
+        for (boolean finish : new boolean[] {false, true}) {
+          for (float[] b : finish ? new float[][] {null, base} : new float[][] {null}) {
+            if (!finish && g == 0) {
+              continue;
+            }
+            float[] s = s0.clone();
+            float[] es = s0.clone();
+            int end = VectorFold.runPlain(ds, ws, g, before, s, 0, N, finish, 0.125, b, 0);
+            for (int i = 0; i < end; i++) {
+              float sum = before == EMPTY ? 0f + (ws[0] * ds[0][i] - 0f) : es[i] + ws[0] * ds[0][i];
+              for (int k = 1; k < g; k++) {
+                sum = sum + ws[k] * ds[k][i];
+              }
+              if (g == 0) {
+                sum = es[i];
+              }
+              float m = (float) ((double) sum * 0.125);
+              es[i] = !finish ? sum : b == null ? m : b[i] + m;
+            }
+            String as = String.format("plain before=%d g=%d finish=%s base=%s", before, g, finish, b != null);
+            assertThat(end).isEqualTo(4 * VectorFold.STEP);
+            assertThat(bits(s)).as(as).isEqualTo(bits(es));
+            if (before == EMPTY && g >= 3 && !finish) {
+              assertThat(s[7]).as("an overflowing plain sum stays infinite").isEqualTo(Float.POSITIVE_INFINITY);
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** The Kahan fold and finish per coordinate on {@code [0, end)}, as MeanAccumulator's scalar kernels. */
   private static void reference(float[][] ds, float[] ws, int g, int before, float[] s, float[] c, int end,
       boolean finish, double scale, float[] base) {

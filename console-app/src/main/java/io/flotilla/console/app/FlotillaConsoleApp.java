@@ -248,6 +248,9 @@ public final class FlotillaConsoleApp extends Application {
     // a persisted federation (--state-dir) is the one federation of that directory: no switching
     frame.setScenarioChooser(o.stateDir() == null ? this::chooseScenario : null, scenarioLabel(o));
     frame.warmUpPages(java.util.EnumSet.allOf(Page.class));
+    if (Boolean.parseBoolean(System.getProperty("flotilla.console.renderPrimer", "true"))) {
+      frame.drawWhileWarming(java.util.EnumSet.of(Page.PARTICIPANTS, Page.MODELS, Page.AUDIT));
+    }
     // the tables that are empty at load build their row cells then, with sample rows, not at their first visit
     frame.primeWhileWarming(Page.OVERVIEW, overviewView::primeTable);
     frame.primeWhileWarming(Page.MODELS, modelsView::primeTable);

@@ -189,11 +189,12 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
         render thread CPU time: %.1f s (%.1f %% of one core)
         load average: %s (%d cores)
         simulation compute and JIT threads at lower OS priority: %d (nice +%d)
+        measurement started at JVM uptime %d ms (to align -XX:+PrintCompilation or GC logs with the gaps)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
         committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
         100 * fxCpuSeconds / seconds, gcMs, renderCpuSeconds, 100 * renderCpuSeconds / seconds, loadAverage(), Runtime.getRuntime().availableProcessors(),
         app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice",
-            io.flotilla.console.app.session.BackgroundPriority.NICE));
+            io.flotilla.console.app.session.BackgroundPriority.NICE), startUptimeMs);
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));

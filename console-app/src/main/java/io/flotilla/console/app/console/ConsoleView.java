@@ -147,6 +147,10 @@ public final class ConsoleView {
    * already in the scene is left as it is. FX thread; returns at once.
    */
   public void warmUp() {
+    if (!renderPrimed) {
+      renderPrimed = true;
+      RenderPrimer.prime(RENDER_PRIMES);
+    }
     java.util.ArrayDeque<Page> queue = new java.util.ArrayDeque<>();
     for (Page p : pageNodes.keySet()) {
       if (warmable.contains(p)) {
@@ -156,6 +160,38 @@ public final class ConsoleView {
     warmChains++;
     warmNext(queue);
   }
+
+  /** Pages also drawn once, into a snapshot, while warmed (see {@link #drawWhileWarming}). */
+  private java.util.Set<Page> renderWarmed = java.util.EnumSet.noneOf(Page.class);
+
+  /**
+   * Pages that are drawn once, into an off-screen snapshot, at the end of their warm-up pulse, with the sample
+   * rows their primer gave them: the renderer then meets their text and shapes while the console loads, and
+   * the JIT compiles the branches they take (see {@link RenderPrimer}) before their first visit. Only pages
+   * without chart-fx charts: a snapshot lays its node out outside a pulse, which a chart-fx chart does not
+   * survive (see {@link #warmUp}). FX thread.
+   */
+  public void drawWhileWarming(java.util.Set<Page> pages) {
+    renderWarmed = java.util.EnumSet.noneOf(Page.class);
+    renderWarmed.addAll(pages);
+  }
+
+  /** Draws parked page {@code n} once into a snapshot and parks it again. FX thread. */
+  private static void drawOnce(Node n) {
+    park(n, false);
+    try {
+      javafx.scene.SnapshotParameters params = new javafx.scene.SnapshotParameters();
+      params.setFill(javafx.scene.paint.Color.TRANSPARENT);
+      n.snapshot(params, null);
+    } finally {
+      park(n, true);
+    }
+  }
+
+  /** Snapshots of {@link RenderPrimer}'s shapes taken at the first warm-up (0 with {@code -Dflotilla.console.renderPrimer=false}). */
+  private static final int RENDER_PRIMES =
+      Boolean.parseBoolean(System.getProperty("flotilla.console.renderPrimer", "true")) ? 3 : 0;
+  private boolean renderPrimed;
 
   /**
    * Whether pages are being warmed right now (each warm changes the page holder's children for a pulse;
@@ -186,6 +222,9 @@ public final class ConsoleView {
       scene.removePostLayoutPulseListener(afterLayout[0]);
       // after this pulse has finished (chart-fx unlocks its data sets in its own post-layout hook)
       javafx.application.Platform.runLater(() -> {
+        if (renderWarmed.contains(p)) {
+          drawOnce(n);
+        }
         if (unprime != null) {
           unprime.run();
         }

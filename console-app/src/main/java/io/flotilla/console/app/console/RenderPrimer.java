@@ -32,7 +32,7 @@ import javafx.scene.transform.Affine;
  * compilers, which run at the simulation's low priority, got round to it: 50–130 ms stalls at exactly those
  * two moments in most runs (docs/RESULTS.md, session 12). A comb (many crossings per row), two shapes with
  * empty rows between them, a zigzag line, a marker line at 70 % opacity and the same strokes on a canvas,
- * under a scaling transform, cover both branches. FX thread; a few milliseconds.
+ * under several transforms, cover both branches. FX thread; a few milliseconds.
  */
 public final class RenderPrimer {
   /** Teeth of the comb: two crossings each, well over the rasteriser's 20. */
@@ -50,16 +50,9 @@ public final class RenderPrimer {
     }
   }
 
-  /** The primer's shapes (package-private for the test). */
+  /** The primer's shapes (package-private for the test): its first child holds the comb, the two-piece shape and the zigzag. */
   static Group shapes() {
-    Path comb = new Path(new MoveTo(0, 0));
-    for (int i = 0; i < TEETH; i++) {
-      double x = i * 6;
-      comb.getElements().addAll(new LineTo(x, 40), new LineTo(x + 3, 40), new LineTo(x + 3, 2), new LineTo(x + 6, 2));
-    }
-    comb.getElements().addAll(new LineTo(TEETH * 6, 0), new ClosePath());
-    comb.setFill(Color.GRAY);
-    comb.setStroke(Color.BLACK);
+    Path comb = comb(0, 40);
 
     // two pieces of one shape with rows between them that no edge crosses
     Path apart = new Path(new MoveTo(0, 50), new LineTo(20, 50), new LineTo(20, 55), new LineTo(0, 55), new ClosePath(),
@@ -73,10 +66,6 @@ public final class RenderPrimer {
       zigzag.getPoints().addAll(i * 3.0, i % 2 == 0 ? 80.0 : 110.0);
     }
     zigzag.setStroke(Color.BLACK);
-
-    Line marker = new Line(50, 0, 50, 120);
-    marker.setStroke(Color.GRAY);
-    marker.setOpacity(0.7);
 
     Canvas canvas = new Canvas(100, 120);
     canvas.setLayoutX(100);
@@ -98,37 +87,44 @@ public final class RenderPrimer {
     double[] offsets = {0, 0.125, 0.5, 0.875, 0.999};
     for (int i = 0; i < offsets.length; i++) {
       double y = 130 + 3 * i + offsets[i];
-      Path p = new Path(new MoveTo(0, y), new LineTo(30, y), new LineTo(30, y + 0.02 * (i + 1)), new LineTo(0, y + 0.02), new ClosePath());
+      Path p = new Path(new MoveTo(0, y), new LineTo(30, y), new LineTo(30, y + 0.02 * (i + 1)), new LineTo(0, y + 0.02),
+          new ClosePath());
       p.setFill(Color.GRAY);
       thin.getChildren().add(p);
     }
 
-    Group g = new Group(comb, apart, zigzag, marker, canvas, thin);
+    Group g = new Group(comb, apart, zigzag, marker(50, 120), canvas, thin);
     g.getTransforms().add(new Affine(1.25, 0, 3.5, 0, 1.25, 2.5));
-    // the same under the other kinds of transform (identity, translation only, scale only, rotation)
-    Group plain = new Group(shapesCopy());
-    Group moved = new Group(shapesCopy());
+    // a comb and a marker under the other kinds of transform (identity, translation, scale, rotation)
+    Group plain = new Group(comb(0.3, 40.6), marker(50.5, 60));
+    Group moved = new Group(comb(0.3, 40.6), marker(50.5, 60));
     moved.setTranslateX(0.5);
     moved.setTranslateY(200);
-    Group scaled = new Group(shapesCopy());
+    Group scaled = new Group(comb(0.3, 40.6), marker(50.5, 60));
     scaled.getTransforms().add(new Affine(0.5, 0, 0, 0, 0.5, 0));
-    Group turned = new Group(shapesCopy());
+    Group turned = new Group(comb(0.3, 40.6), marker(50.5, 60));
     turned.setRotate(15);
     return new Group(g, plain, moved, scaled, turned);
   }
 
-  private static Group shapesCopy() {
-    Path comb = new Path(new MoveTo(0, 0));
+  /** A filled and stroked comb of {@link #TEETH} teeth from y = 0 down to {@code bottom}, shifted by {@code dx}. */
+  private static Path comb(double dx, double bottom) {
+    Path comb = new Path(new MoveTo(dx, 0));
     for (int i = 0; i < TEETH; i++) {
-      double x = i * 6 + 0.3;
-      comb.getElements().addAll(new LineTo(x, 40.6), new LineTo(x + 3, 40.6), new LineTo(x + 3, 2), new LineTo(x + 6, 2));
+      double x = i * 6 + dx;
+      comb.getElements().addAll(new LineTo(x, bottom), new LineTo(x + 3, bottom), new LineTo(x + 3, 2), new LineTo(x + 6, 2));
     }
-    comb.getElements().add(new ClosePath());
+    comb.getElements().addAll(new LineTo(TEETH * 6 + dx, 0), new ClosePath());
     comb.setFill(Color.GRAY);
     comb.setStroke(Color.BLACK);
-    Line marker = new Line(50.5, 0, 50.5, 60);
+    return comb;
+  }
+
+  /** A chart marker: a vertical line at 70 % opacity. */
+  private static Line marker(double x, double height) {
+    Line marker = new Line(x, 0, x, height);
     marker.setStroke(Color.GRAY);
     marker.setOpacity(0.7);
-    return new Group(comb, marker);
+    return marker;
   }
 }

@@ -29,10 +29,11 @@ import javafx.scene.transform.Affine;
  *       met on the return to the Learning page at 40 s, once its charts held 40 rounds and 30 markers.</li>
  * </ul>
  * After each, the render thread drew the rest of the frame with the interpreted rasteriser while the
- * compilers, which run at the simulation's low priority, got round to it: 50–130 ms stalls at exactly those
- * two moments in most runs (docs/RESULTS.md, session 12). A comb (many crossings per row), two shapes with
- * empty rows between them, a zigzag line, a marker line at 70 % opacity and the same strokes on a canvas,
- * under several transforms, cover both branches. FX thread; a few milliseconds.
+ * compilers, which run at the simulation's low priority, got round to it: stalls of up to 130 ms at those
+ * two moments in some runs (the return to Learning: 4 of 17; docs/RESULTS.md, session 12). A comb (many
+ * crossings per row), two shapes with empty rows between them, a zigzag line, a marker line at 70 % opacity
+ * and the same strokes on a canvas, under several transforms, cover both branches. FX thread; a few
+ * milliseconds.
  */
 public final class RenderPrimer {
   /** Teeth of the comb: two crossings each, well over the rasteriser's 20. */

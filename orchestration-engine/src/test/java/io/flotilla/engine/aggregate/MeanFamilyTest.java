@@ -152,9 +152,9 @@ class MeanFamilyTest {
     assertThat(EXT.strategy("qfedavg").trainingConfig()).containsEntry("report_initial_loss", 1.0);
   }
 
-  @Test
-  void foldingInBatchesIsBitIdenticalToFoldingOneByOne() {
-    SplittableRandom r = new SplittableRandom(5);
+  /** Thirteen updates of 5,000 Gaussian parameters with sample counts 1–50. */
+  private static List<Update> gaussianUpdates(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
     List<Update> ups = new ArrayList<>();
     for (int k = 0; k < 13; k++) {
       float[] d = new float[5000];
@@ -163,6 +163,22 @@ class MeanFamilyTest {
       }
       ups.add(update("p" + k, 1 + r.nextInt(50), d));
     }
+    return ups;
+  }
+
+  /** One update of 1.0, then 1,000 of 1e-4 (one parameter each): a plain float sum loses most of the small ones. */
+  private static List<Update> oneBigAndManySmall() {
+    List<Update> ups = new ArrayList<>();
+    ups.add(update("big", 1, 1f));
+    for (int k = 0; k < 1000; k++) {
+      ups.add(update("s" + k, 1, 1e-4f));
+    }
+    return ups;
+  }
+
+  @Test
+  void foldingInBatchesIsBitIdenticalToFoldingOneByOne() {
+    List<Update> ups = gaussianUpdates(5);
     float[] one = aggregate(EXT.strategy("fedavg"), zeros(5000), ups);
     float[] four = aggregate(EXT.strategy("fedavg:fold-batch=4"), zeros(5000), ups);
     float[] all = aggregate(EXT.strategy("fedavg:fold-batch=100"), zeros(5000), ups);
@@ -173,11 +189,7 @@ class MeanFamilyTest {
   @Test
   void compensatedSumIsAsAccurateAsDouble() {
     // 1000 updates of 1e-4 on top of one of 1.0: a naive float sum loses most of the small ones
-    List<Update> ups = new ArrayList<>();
-    ups.add(update("big", 1, 1f));
-    for (int k = 0; k < 1000; k++) {
-      ups.add(update("s" + k, 1, 1e-4f));
-    }
+    List<Update> ups = oneBigAndManySmall();
     double exact = (1.0 + 1000 * (double) 1e-4f) / 1001;
     float[] w = aggregate(EXT.strategy("fedavg:weighting=uniform"), zeros(1), ups);
     assertThat((double) w[0]).isCloseTo(exact, offset(1e-9));
@@ -185,15 +197,7 @@ class MeanFamilyTest {
 
   @Test
   void plainSummationIsAStrategyParameterWithItsOwnBitsWhateverTheFoldBatch() {
-    SplittableRandom r = new SplittableRandom(6);
-    List<Update> ups = new ArrayList<>();
-    for (int k = 0; k < 13; k++) {
-      float[] d = new float[5000];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = (float) r.nextGaussian();
-      }
-      ups.add(update("p" + k, 1 + r.nextInt(50), d));
-    }
+    List<Update> ups = gaussianUpdates(6);
     AggregationStrategy plain = EXT.strategy("fedavg:summation=plain");
     assertThat(((MeanFamilyStrategy) plain).summation()).isEqualTo(Summation.PLAIN);
     assertThat(plain.parameters()).containsEntry("summation", "plain");
@@ -217,11 +221,7 @@ class MeanFamilyTest {
   @Test
   void aPlainSumLosesWhatTheCompensatedOneKeeps() {
     // the case compensatedSumIsAsAccurateAsDouble covers: 1000 updates of 1e-4 after one of 1.0
-    List<Update> ups = new ArrayList<>();
-    ups.add(update("big", 1, 1f));
-    for (int k = 0; k < 1000; k++) {
-      ups.add(update("s" + k, 1, 1e-4f));
-    }
+    List<Update> ups = oneBigAndManySmall();
     double exact = (1.0 + 1000 * (double) 1e-4f) / 1001;
     float[] w = aggregate(EXT.strategy("fedavg:weighting=uniform,summation=plain"), zeros(1), ups);
     // about 1.7e-8 off: sixteen times the 1e-9 the compensated sum stays within, and still small

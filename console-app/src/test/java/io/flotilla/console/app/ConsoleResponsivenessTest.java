@@ -38,9 +38,11 @@ import org.testfx.api.FxToolkit;
  * </pre>
  * Each scenario writes its numbers to {@code console-app/target/responsiveness/}: the live one also
  * {@code live-events.txt} (page switches, GC pauses and every gap over 50 ms, in time order, each gap with
- * how long the FX thread waited for the render thread, the CPU it got and which threads had the cores),
- * {@code live-gaps.txt} and {@code live-gaps-render.txt} (what the FX and the render thread were doing during
- * each of those gaps, sampled every 3 ms) and {@code live-visits.txt} (the nodes each page visit created).
+ * the CPU each thread got) and {@code live-visits.txt} (the nodes each page visit created). With
+ * {@code -Dflotilla.responsiveness.stacks=true} it also samples the FX and the render thread every 3 ms and
+ * writes {@code live-gaps.txt} and {@code live-gaps-render.txt} (what each was doing during each gap, and how
+ * long the FX thread waited for the render thread); off by default, because each sample is a safepoint that
+ * pauses the whole process and so lengthens the gaps it explains.
  * {@code -Dflotilla.responsiveness.osThreads=true} attributes gap CPU to every thread of the process, JIT
  * compilers and collector included (Linux; costs a few percent of a core). The live tour's pages can be
  * chosen with {@code -Dflotilla.responsiveness.pages=PARTICIPANTS,LEARNING} (one page: the steady state of
@@ -55,6 +57,14 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
   /** Rounds of history: a thousand in the full run, fewer in the suite's smoke run. */
   private static final int HISTORY = FULL ? 1_000 : 300;
   private static final Path OUT = Path.of("target", "responsiveness");
+  private static final String STACKS_PROPERTY = "flotilla.responsiveness.stacks";
+  /**
+   * Whether the live scenario samples the FX and render threads' stacks. Off by default: in HotSpot 17 every
+   * {@link Thread#getStackTrace} of another thread is a safepoint that stops the whole process, FX thread
+   * included, and two samplers every 3 ms made about 660 of them a second (5.1 s of pauses in a minute's run,
+   * the longest 15 ms), enough to turn a 40 ms pulse into a 55 ms one.
+   */
+  private static final boolean STACKS = Boolean.getBoolean(STACKS_PROPERTY);
 
   private void launch(SimulationConfig config) throws Exception {
     FxToolkit.registerPrimaryStage();
@@ -92,15 +102,20 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     });
     long fxThread = fx(() -> Thread.currentThread().getId());
     long fxCpu0 = THREADS.getThreadCpuTime(fxThread);
-    FxThreadSampler sampler = new FxThreadSampler(fx(Thread::currentThread));
-    sampler.start();
+    // stack samples stop every thread at a safepoint each time (about 5 s a minute at two samplers every 3 ms),
+    // so they are taken only when asked for: they explain gaps but also cause some
+    FxThreadSampler sampler = STACKS ? new FxThreadSampler(fx(Thread::currentThread)) : null;
+    if (sampler != null) {
+      sampler.start();
+    }
     ThreadCpuSampler cpuSampler = new ThreadCpuSampler();
     cpuSampler.start();
     Thread renderer = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("QuantumRenderer")).findFirst().orElse(null);
     long renderThread = renderer == null ? -1 : renderer.getId();
     // the render thread too: a gap where the FX thread waits for rendering shows here what was drawn
-    FxThreadSampler renderSampler = renderer == null ? null : new FxThreadSampler(renderer, Integer.getInteger("flotilla.responsiveness.renderFrames", 40));
+    FxThreadSampler renderSampler = renderer == null || !STACKS ? null
+        : new FxThreadSampler(renderer, Integer.getInteger("flotilla.responsiveness.renderFrames", 40));
     if (renderSampler != null) {
       renderSampler.start();
     }
@@ -155,19 +170,30 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
     StallRecorder ticks = fx(() -> app.viewModel().tickTimes());
     StallRecorder snapshots = fx(() -> app.viewModel().participants().snapshotTimes());
     String slowest = fx(() -> app.viewModel().slowestBatch());
-    sampler.stop();
     cpuSampler.stop();
-    write("live-gaps.txt", sampler.explain(pulses.stalls(), start));
+    if (sampler != null) {
+      sampler.stop();
+      write("live-gaps.txt", sampler.explain(pulses.stalls(), start));
+    } else {
+      write("live-gaps.txt", "no stack samples: run with -D" + STACKS_PROPERTY + "=true to take them\n");
+    }
     if (renderSampler != null) {
       renderSampler.stop();
       write("live-gaps-render.txt", renderSampler.explain(pulses.stalls(), start));
+    } else {
+      Files.deleteIfExists(OUT.resolve("live-gaps-render.txt"));
     }
     for (long[] st : pulses.stalls()) {
-      int[] waits = sampler.renderWaits(st);
-      timeline.add(String.format(Locale.ROOT,
-          "%.2f s: pulse gap of %.0f ms (FX thread: waiting for the render thread in %d of %d samples, %d ms of CPU%s;"
-              + " all threads: %s)",
-          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, waits[1], waits[0], waits[2],
+      String fxThreadDid;
+      if (sampler != null) {
+        int[] waits = sampler.renderWaits(st);
+        fxThreadDid = String.format(Locale.ROOT, "waiting for the render thread in %d of %d samples, %d ms of CPU",
+            waits[1], waits[0], waits[2]);
+      } else {
+        fxThreadDid = "no stack samples";
+      }
+      timeline.add(String.format(Locale.ROOT, "%.2f s: pulse gap of %.0f ms (FX thread: %s%s; all threads: %s)",
+          (st[0] - start) / 1e9, (st[1] - st[0]) / 1e6, fxThreadDid,
           queued(cpuSampler.queuedMs("JavaFX Applicat", st[0], st[1])), cpuSampler.top(st[0], st[1], 6)));
     }
     gcPauses.stop();
@@ -189,12 +215,14 @@ class ConsoleResponsivenessTest extends ConsoleAppTest {
         render thread CPU time: %.1f s (%.1f %% of one core)
         load average: %s (%d cores)
         simulation compute and JIT threads at lower OS priority: %d (nice +%d)
+        stack samples of the FX and render threads: %s
         measurement started at JVM uptime %d ms (to align -XX:+PrintCompilation or GC logs with the gaps)
         """, PARTICIPANTS, PER_ROUND, INTERVAL_MS, PARTICIPANTS, loadMs / 1000.0, seconds, committed,
         committed / seconds, gaps, drains, slowest, ticks, snapshots, draws, gaps.countOver(50), gaps.count(), fxCpuSeconds, seconds,
         100 * fxCpuSeconds / seconds, gcMs, renderCpuSeconds, 100 * renderCpuSeconds / seconds, loadAverage(), Runtime.getRuntime().availableProcessors(),
         app.backgroundPriority().lowered(), Integer.getInteger("flotilla.console.backgroundNice",
-            io.flotilla.console.app.session.BackgroundPriority.NICE), startUptimeMs);
+            io.flotilla.console.app.session.BackgroundPriority.NICE),
+        STACKS ? "every 3 ms (each one a safepoint: the gaps include their pauses)" : "off", startUptimeMs);
     write("live.txt", report);
     assertThat(committed).isPositive();
     assertThat(gaps.count()).isGreaterThan((long) (seconds * 10));

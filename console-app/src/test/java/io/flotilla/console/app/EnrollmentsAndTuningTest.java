@@ -188,7 +188,7 @@ class EnrollmentsAndTuningTest extends ConsoleAppTest {
 
     assertThat(fx(() -> lookup("#autoApproveWarning").query().isVisible())).isFalse();
     fx(() -> { // the switch as a click would flip it (the robot may not reach it in a small headless window)
-      lookup("#autoApprove").queryAs(org.controlsfx.control.ToggleSwitch.class).setSelected(true);
+      lookup("#autoApprove").queryAs(atlantafx.base.controls.ToggleSwitch.class).setSelected(true);
       return null;
     });
     await().atMost(Duration.ofSeconds(10)).until(() -> trust.policy().autoApprove());

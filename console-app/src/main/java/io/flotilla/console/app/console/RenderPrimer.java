@@ -32,12 +32,23 @@ import javafx.scene.transform.Affine;
  * compilers, which run at the simulation's low priority, got round to it: stalls of up to 130 ms at those
  * two moments in some runs (the return to Learning: 4 of 17; docs/RESULTS.md, session 12). A comb (many
  * crossings per row), two shapes with empty rows between them, a zigzag line, a marker line at 70 % opacity
- * and the same strokes on a canvas, under several transforms, cover both branches. FX thread; a few
- * milliseconds.
+ * and the same strokes on a canvas, under several transforms, cover both branches. A third branch, the
+ * end of a shape whose last, partial pixel row has nothing left inside the clip (bytecode 2603), was taken
+ * in every run at the Participants page's first visit (session 13, three compilation logs); lines on the
+ * canvas that leave it sideways and end inside a pixel row cover it. FX thread; a few milliseconds.
  */
 public final class RenderPrimer {
   /** Teeth of the comb: two crossings each, well over the rasteriser's 20. */
   static final int TEETH = 16;
+  /** Width of the primer's canvas. */
+  static final double CANVAS_W = 100;
+  /**
+   * Lines drawn on the canvas from inside it to a point left or right of it, at a y that is not a whole
+   * pixel: {@code {x0, y0, x1, y1}}.
+   */
+  static final double[][] OFF_CANVAS_LINES = {
+      {20, 5, -20, 40.2}, {20, 5, -20, 42.45}, {20, 5, -20, 44.7},
+      {80, 5, 120, 40.2}, {80, 5, 120, 42.45}, {80, 5, 120, 44.7}};
 
   private RenderPrimer() {}
 
@@ -68,7 +79,7 @@ public final class RenderPrimer {
     }
     zigzag.setStroke(Color.BLACK);
 
-    Canvas canvas = new Canvas(100, 120);
+    Canvas canvas = new Canvas(CANVAS_W, 120);
     canvas.setLayoutX(100);
     GraphicsContext gc = canvas.getGraphicsContext2D();
     double[] xs = new double[2 * TEETH + 1];
@@ -82,6 +93,13 @@ public final class RenderPrimer {
     gc.setFill(Color.GRAY);
     gc.fillPolygon(xs, ys, xs.length);
     gc.strokeLine(50, 0, 50, 120);
+    // lines that leave the canvas sideways and end inside a pixel row: their last, partial row has no
+    // coverage left inside the canvas (the rasteriser's other branch at the end of a shape, bytecode 2603)
+    gc.setLineWidth(2);
+    for (double[] line : OFF_CANVAS_LINES) {
+      gc.strokeLine(line[0], line[1], line[2], line[3]);
+    }
+    gc.setLineWidth(1);
 
     // thin shapes at fractional offsets: rows at a shape's end that end up with no coverage
     Group thin = new Group();

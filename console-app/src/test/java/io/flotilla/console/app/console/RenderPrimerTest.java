@@ -50,6 +50,18 @@ class RenderPrimerTest extends FxStageTest {
   }
 
   @Test
+  void theCanvasLinesEndOutsideItInsideAPixelRow() throws Exception {
+    FxToolkit.registerPrimaryStage();
+    assertThat(RenderPrimer.OFF_CANVAS_LINES).isNotEmpty();
+    for (double[] line : RenderPrimer.OFF_CANVAS_LINES) {
+      assertThat(line[0]).isBetween(0.0, RenderPrimer.CANVAS_W);
+      assertThat(line[2] < 0 || line[2] > RenderPrimer.CANVAS_W).as("ends beside the canvas").isTrue();
+      double frac = line[3] - Math.floor(line[3]);
+      assertThat(frac).as("ends inside a pixel row").isBetween(0.1, 0.9);
+    }
+  }
+
+  @Test
   void primingDrawsTheShapes() throws Exception {
     FxToolkit.registerPrimaryStage();
     fx(() -> {

@@ -159,6 +159,17 @@ class CrashRecoveryTest {
     return out;
   }
 
+  /**
+   * When a random kill strikes: from 100 ms (the child's JVM is still starting) to half of what the rest of
+   * the run would take at the reference run's pace, so that it lands in start-up, recovery or a round, never
+   * after the child has finished on its own. A fixed window (300–2,500 ms) let a fast machine finish all 24
+   * rounds before the kill, and every later kill of the plan then found the federation finished.
+   */
+  static long randomKillMs(SplittableRandom rnd, long refMs, long committed) {
+    long remaining = Math.max(1, ROUNDS - committed);
+    return 100 + rnd.nextLong(Math.max(1, refMs * remaining / ROUNDS / 2));
+  }
+
   @Test
   void sigkillAtRandomPointsLosesNothingCommittedAndEndsWithTheUninterruptedModel() throws Exception {
     long t0 = System.nanoTime();
@@ -192,7 +203,7 @@ class CrashRecoveryTest {
       long committed = Math.max(0, verify(state, reported).size() - 1);
       long target = Math.min(ROUNDS, committed + 1 + rnd.nextInt(2));
       boolean random = point.equals("RANDOM");
-      long killAfterMs = random ? 300 + rnd.nextInt(2200) : Long.MAX_VALUE;
+      long killAfterMs = random ? randomKillMs(rnd, refMs, committed) : Long.MAX_VALUE;
       try (Child c = random ? new Child(state) : new Child(state, point, Long.toString(target))) {
         long start = System.nanoTime();
         boolean killed = false;

@@ -597,6 +597,12 @@ public final class TimelineView {
     drawTimes.record(System.nanoTime() - t0);
   }
 
+  /**
+   * Draws the whole timeline. Every line is a filled rectangle (grid, deadlines, "now", the selected round's
+   * frame): the software pipeline fills an axis-aligned rectangle directly, while a stroked line goes through
+   * the Marlin rasteriser, which cost 40 ms and more a frame on this canvas whenever the JIT had just dropped
+   * its compiled rasteriser (docs/RESULTS.md, session 13). FX thread.
+   */
   private void paint() {
     if (bg == null) {
       loadColours();
@@ -654,9 +660,8 @@ public final class TimelineView {
       }
       if (dl >= from && dl <= to) {
         double xd = vp.xOf(dl);
-        g.setStroke(deadline);
-        g.setLineWidth(2);
-        g.strokeLine(xd, AXIS_H + 1, xd, AXIS_H + BAND_H - 1);
+        g.setFill(deadline);
+        g.fillRect(xd - 1, AXIS_H + 1, 2, BAND_H - 2);
       }
       if (id == selected) {
         selectedSpan[0] = x0;
@@ -667,9 +672,8 @@ public final class TimelineView {
     if (!Double.isNaN(selectedSpan[0])) {
       g.setFill(select.deriveColor(0, 1, 1, 0.12));
       g.fillRect(selectedSpan[0], TOP, selectedSpan[1] - selectedSpan[0], h - TOP);
-      g.setStroke(select);
-      g.setLineWidth(2);
-      g.strokeRect(selectedSpan[0] - 1, AXIS_H + 2, selectedSpan[1] - selectedSpan[0] + 1, BAND_H - 4);
+      g.setFill(select);
+      frame(g, selectedSpan[0] - 1, AXIS_H + 2, selectedSpan[1] - selectedSpan[0] + 1, BAND_H - 4, 2);
     }
 
     // segments: at most one sub-pixel segment per lane and pixel column
@@ -710,12 +714,10 @@ public final class TimelineView {
     // deadline of the selected round across the lanes
     if (!Double.isNaN(selectedSpan[2]) && selectedSpan[2] >= from && selectedSpan[2] <= to) {
       double xd = vp.xOf(selectedSpan[2]);
-      g.setStroke(deadline);
-      g.setLineWidth(1.5);
-      g.setLineDashes(6, 4);
-      g.strokeLine(xd, TOP, xd, h);
-      g.setLineDashes(null);
       g.setFill(deadline);
+      for (double y = TOP; y < h; y += 10) {
+        g.fillRect(xd - 0.75, y, 1.5, Math.min(6, h - y));
+      }
       g.setTextAlign(TextAlignment.RIGHT);
       g.fillText("deadline", xd - 4, TOP + 10);
       g.setTextAlign(TextAlignment.LEFT);
@@ -723,9 +725,8 @@ public final class TimelineView {
     // "now" while following
     if (vp.following() && model.latestMs() >= 0) {
       double xn = vp.xOf(model.latestMs());
-      g.setStroke(running);
-      g.setLineWidth(1);
-      g.strokeLine(xn, AXIS_H, xn, h);
+      g.setFill(running);
+      g.fillRect(xn - 0.5, AXIS_H, 1, h - AXIS_H);
     }
     drawGutter(firstLane, lastLane);
     syncBars();
@@ -775,20 +776,19 @@ public final class TimelineView {
     g.setFont(Font.font(11));
     g.setTextBaseline(VPos.CENTER);
     g.setTextAlign(TextAlignment.LEFT);
-    g.setLineWidth(1);
     long first = Math.floorDiv(from, step) * step;
     for (long t = first; t <= to; t += step) {
-      double x = Math.floor(vp.xOf(t)) + 0.5;
-      g.setStroke(grid);
-      g.strokeLine(x, AXIS_H - 4, x, h);
+      double x = Math.floor(vp.xOf(t));
+      g.setFill(grid);
+      g.fillRect(x, AXIS_H - 4, 1, h - AXIS_H + 4);
       if (x >= 0) {
         g.setFill(muted);
         Instant at = Instant.ofEpochMilli(t);
-        g.fillText(step < 1_000 ? Units.clockMillis(at) : Units.clock(at), x + 3, AXIS_H / 2);
+        g.fillText(step < 1_000 ? Units.clockMillis(at) : Units.clock(at), x + 3.5, AXIS_H / 2);
       }
     }
-    g.setStroke(grid);
-    g.strokeLine(0, TOP - 0.5, w, TOP - 0.5);
+    g.setFill(grid);
+    g.fillRect(0, TOP - 1, w, 1);
   }
 
   private void drawGutter(int firstLane, int lastLane) {
@@ -817,7 +817,19 @@ public final class TimelineView {
       g.fillText(id == null ? "" : id, GUTTER_W - 8, laneY(l) + laneHeight() / 2);
     }
     g.restore();
-    g.setStroke(grid);
-    g.strokeLine(GUTTER_W - 0.5, 0, GUTTER_W - 0.5, h);
+    g.setFill(grid);
+    g.fillRect(GUTTER_W - 1, 0, 1, h);
+  }
+
+  /**
+   * The outline of a rectangle, {@code t} wide, centred on its edges as {@code strokeRect} would draw it, from
+   * four filled rectangles. FX thread.
+   */
+  private static void frame(GraphicsContext g, double x, double y, double w, double h, double t) {
+    double half = t / 2;
+    g.fillRect(x - half, y - half, w + t, t);
+    g.fillRect(x - half, y + h - half, w + t, t);
+    g.fillRect(x - half, y + half, t, h - t);
+    g.fillRect(x + w - half, y + half, t, h - t);
   }
 }
